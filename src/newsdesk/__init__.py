@@ -1,0 +1,3 @@
+"""Newsdesk: a self-hosted news desk."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,67 @@
+"""`newsdesk run`: everything on one machine — web server, task worker, scheduler.
+
+On first start it prepares the embedded default: migrates, creates an admin account
+and imports the bundled list of sources. Ctrl-C stops all three.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from newsdesk.management.commands.serve import gunicorn_argv
+from newsdesk.processes import ProcessGroup, newsdesk_command
+
+DEFAULT_SOURCES = Path(__file__).resolve().parents[2] / "data" / "default-sources.opml"
+
+
+def prepare(opml: Path, stdout) -> None:
+    """Migrate, create the admin account once, and import sources when there are none."""
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    User = get_user_model()
+    if not User.objects.filter(is_superuser=True).exists():
+        password = os.environ.get("NEWSDESK_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        User.objects.create_superuser("admin", "", password)
+        shown = "from NEWSDESK_ADMIN_PASSWORD" if os.environ.get("NEWSDESK_ADMIN_PASSWORD") else password
+        stdout.write(
+            f"Created the admin account: user 'admin', password {shown} "
+            "(shown once; change it in the admin)."
+        )
+    from newsdesk.sources.models import Source
+
+    if not Source.objects.exists():
+        call_command("sources", "import", str(opml), stdout=stdout)
+
+
+def run_desk(host: str, port: int, stdout, extra_env: dict | None = None) -> int:
+    stdout.write(f"Newsdesk on {settings.NEWSDESK_BASE_URL} (listening on {host}:{port}); Ctrl-C stops it.")
+    group = ProcessGroup()
+    group.add("web", gunicorn_argv(host, port, int(os.environ.get("WEB_WORKERS", "2"))), extra_env)
+    group.add("worker", newsdesk_command("worker"), extra_env)
+    group.add("scheduler", newsdesk_command("scheduler"), extra_env)
+    return group.run()
+
+
+class Command(BaseCommand):
+    help = "Run the web server, the task worker and the scheduler together."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES,
+                            help="OPML file imported on first start.")
+
+    def handle(self, *args, **options):
+        extra_env = {}
+        if "NEWSDESK_BASE_URL" not in os.environ:
+            # Links in mails and feeds must point where the server really listens.
+            shown_host = "127.0.0.1" if options["host"] in ("0.0.0.0", "::") else options["host"]
+            extra_env["NEWSDESK_BASE_URL"] = f"http://{shown_host}:{options['port']}"
+            os.environ.update(extra_env)
+        prepare(options["sources"], self.stdout)
+        raise SystemExit(run_desk(options["host"], options["port"], self.stdout, extra_env))

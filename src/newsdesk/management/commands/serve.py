@@ -1,0 +1,34 @@
+"""`newsdesk serve`: the web server alone (gunicorn, static files by WhiteNoise)."""
+
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from newsdesk.processes import ProcessGroup
+
+
+def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+    import sys
+
+    return [
+        sys.executable, "-m", "gunicorn", "newsdesk.wsgi:application",
+        "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
+        "--access-logfile", "-", "--graceful-timeout", "5",
+    ]
+
+
+class Command(BaseCommand):
+    help = "Serve the site and the admin with gunicorn."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+
+    def handle(self, *args, **options):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        group = ProcessGroup()
+        group.add("web", gunicorn_argv(options["host"], options["port"], options["workers"]))
+        raise SystemExit(group.run())

@@ -1,0 +1,130 @@
+"""Subscribers, digest editions, deliveries and the local outbox."""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from newsdesk.sources.models import Publisher, Topic
+
+
+class Subscriber(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        BOUNCED = "bounced", "Suppressed after bounces"
+        COMPLAINED = "complained", "Complained (marked as spam)"
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    class Format(models.TextChoices):
+        HTML = "html", "HTML and plain text"
+        TEXT = "text", "Plain text only"
+
+    email = models.EmailField(max_length=254, unique=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    token_id = models.UUIDField(default=uuid.uuid4, help_text="Changes to invalidate old links.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Proof of consent (double opt-in).
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    consent_form_version = models.CharField(max_length=40, blank=True)
+    consent_token_id = models.CharField(max_length=64, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    # Preferences.
+    topics = models.ManyToManyField(Topic, blank=True, related_name="subscribers")
+    publishers = models.ManyToManyField(Publisher, blank=True, related_name="subscribers")
+    keywords = models.CharField(max_length=500, blank=True)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    send_hour = models.PositiveSmallIntegerField(default=7)
+    weekday = models.PositiveSmallIntegerField(default=0, help_text="0 = Monday (weekly only).")
+    timezone = models.CharField(max_length=64, default="UTC")
+    language = models.CharField(max_length=10, default="en")
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.HTML)
+
+    # Schedule: state in the database, never a timer in memory.
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    soft_bounces = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_digest_at"], name="subscriber_due")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Edition(models.Model):
+    """One frequency's scheduled slot, e.g. the daily digest for 07:00 on 27 November."""
+
+    class State(models.TextChoices):
+        BUILDING = "building", "Building"
+        SENDING = "sending", "Sending"
+        FINISHED = "finished", "Finished"
+
+    frequency = models.CharField(max_length=10, choices=Subscriber.Frequency.choices)
+    slot = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.BUILDING)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["frequency", "slot"], name="edition_unique_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} digest, {self.slot:%Y-%m-%d %H:%M}"
+
+
+class Delivery(models.Model):
+    """One subscriber's copy of one edition: the unit of 'delivered once'."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"
+        SKIPPED = "skipped", "Nothing new to send"
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    message_id = models.CharField(max_length=250, unique=True)
+    story_count = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "edition"], name="delivery_once_per_edition"
+            )
+        ]
+        verbose_name_plural = "deliveries"
+
+
+class OutboxMessage(models.Model):
+    """A mail kept in the database instead of sent: the embedded default's mail server."""
+
+    to = models.TextField()
+    from_email = models.CharField(max_length=300)
+    subject = models.TextField()
+    text_body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict)
+    message_id = models.CharField(max_length=250, blank=True, db_index=True)
+    raw = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

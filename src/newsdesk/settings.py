@@ -1,0 +1,246 @@
+"""Django settings, every one of them read from the environment.
+
+The embedded default needs nothing installed: SQLite under var/, a secret key
+generated once, mail kept in the database outbox. Production sets DATABASE_URL
+(PostgreSQL), SECRET_KEY, NEWSDESK_BASE_URL and EMAIL_URL. The README's
+configuration table lists every variable.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("NEWSDESK_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number") from None
+
+
+# --- database -------------------------------------------------------------------------
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "newsdesk.sqlite3",
+        }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # WAL lets the web server read while the worker writes; IMMEDIATE avoids
+            # lock-upgrade deadlocks between the two.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    )
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("NEWSDESK_TEST_SQLITE", "")}
+USING_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+# --- secrets and hosts ----------------------------------------------------------------
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if USING_POSTGRESQL and not env_bool("NEWSDESK_TESTING"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With PostgreSQL several machines share one database, "
+            "so they must share one key: set SECRET_KEY in the environment of every process."
+        )
+    key_file = VAR_DIR / "secret_key"
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    SECRET_KEY = key_file.read_text().strip()
+
+DEBUG = env_bool("NEWSDESK_DEBUG")
+NEWSDESK_BASE_URL = os.environ.get("NEWSDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [
+    urlsplit(NEWSDESK_BASE_URL).hostname or "127.0.0.1",
+    "127.0.0.1",
+    "localhost",
+    "[::1]",
+]
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [NEWSDESK_BASE_URL]
+NEWSDESK_TRUSTED_PROXIES = env_list("NEWSDESK_TRUSTED_PROXIES")
+
+# --- applications ---------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django_tasks_db",
+    "newsdesk.sources",
+    "newsdesk.articles",
+    "newsdesk.stories",
+    "newsdesk.web",
+    "newsdesk.consent",
+    "newsdesk.newsletter",
+    "newsdesk",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "newsdesk.urls"
+WSGI_APPLICATION = "newsdesk.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "newsdesk.web.context.site",
+            ],
+        },
+    }
+]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- language and time ----------------------------------------------------------------
+LANGUAGE_CODE = os.environ.get("NEWSDESK_LANGUAGE", "en")
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("NEWSDESK_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- static files ---------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not env_bool("NEWSDESK_TESTING")
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# --- cache ----------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsdesk_cache",
+        }
+    }
+
+# --- background tasks -----------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "NEWSDESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default", "clustering", "mail"],
+    }
+}
+
+# --- mail -----------------------------------------------------------------------------
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "NEWSDESK_FROM_EMAIL", f"Newsdesk <newsdesk@{urlsplit(NEWSDESK_BASE_URL).hostname or 'localhost'}>"
+)
+if EMAIL_URL:
+    _mail = urlsplit(EMAIL_URL)
+    _options = parse_qs(_mail.query)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname or "localhost"
+    EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    EMAIL_USE_TLS = _mail.scheme == "smtp+tls" or "tls" in _options.get("starttls", [])
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "newsdesk.newsletter.outbox.OutboxBackend"
+
+# --- the guarded HTTP client ----------------------------------------------------------
+NEWSDESK_FETCH_ALLOW_NETWORKS = env_list("NEWSDESK_FETCH_ALLOW_NETWORKS")
+NEWSDESK_FETCH_RESOLVE = {
+    name.strip(): address.strip()
+    for name, _, address in (item.partition("=") for item in env_list("NEWSDESK_FETCH_RESOLVE"))
+    if address
+}
+NEWSDESK_FETCH_TIMEOUT = env_int("NEWSDESK_FETCH_TIMEOUT", 20)
+NEWSDESK_FETCH_MAX_BYTES = env_int("NEWSDESK_FETCH_MAX_BYTES", 10 * 1024 * 1024)
+NEWSDESK_FETCH_MAX_REDIRECTS = env_int("NEWSDESK_FETCH_MAX_REDIRECTS", 5)
+NEWSDESK_FETCH_CONCURRENCY = env_int("NEWSDESK_FETCH_CONCURRENCY", 64)
+NEWSDESK_FETCH_PER_HOST = env_int("NEWSDESK_FETCH_PER_HOST", 4)
+
+# --- the desk -------------------------------------------------------------------------
+NEWSDESK_SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "Newsdesk")
+NEWSDESK_POLL_MIN_SECONDS = env_int("NEWSDESK_POLL_MIN_SECONDS", 5 * 60)
+NEWSDESK_POLL_MAX_SECONDS = env_int("NEWSDESK_POLL_MAX_SECONDS", 24 * 3600)
+NEWSDESK_POLL_BATCH = env_int("NEWSDESK_POLL_BATCH", 500)
+NEWSDESK_STORY_WINDOW_HOURS = env_int("NEWSDESK_STORY_WINDOW_HOURS", 72)
+NEWSDESK_EXCERPT_CHARS = env_int("NEWSDESK_EXCERPT_CHARS", 300)
+NEWSDESK_DIGEST_HOUR = env_int("NEWSDESK_DIGEST_HOUR", 7)
+NEWSDESK_CONFIRM_MAX_AGE = env_int("NEWSDESK_CONFIRM_MAX_AGE", 3 * 24 * 3600)
+
+# --- security -------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+_tls = NEWSDESK_BASE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _tls
+SECURE_HSTS_SECONDS = 31536000 if _tls else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NEWSDESK_TRUSTED_PROXIES else None
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

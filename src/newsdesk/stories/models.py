@@ -1,0 +1,73 @@
+"""Stories: every publisher's coverage of one event, and which articles are copies."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from newsdesk.articles.models import Article
+from newsdesk.sources.models import Publisher, Topic
+
+
+class StoryQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(hidden=False, merged_into__isnull=True, article_count__gt=0)
+
+
+class Story(models.Model):
+    title = models.TextField()
+    slug = models.SlugField(max_length=120, blank=True)
+    headline_article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    excerpt = models.TextField(blank=True)
+    image_url = models.URLField(max_length=2000, blank=True)
+    language = models.CharField(max_length=20, blank=True, db_index=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="stories")
+    publishers = models.ManyToManyField(Publisher, blank=True, related_name="stories")
+
+    first_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    article_count = models.PositiveIntegerField(default=0)
+    publisher_count = models.PositiveIntegerField(default=0)
+    score = models.FloatField(default=0.0, db_index=True)
+
+    pinned = models.BooleanField(default=False, help_text="Editor: keep at the top.")
+    hidden = models.BooleanField(default=False, help_text="Editor: never show.")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "stories"
+        indexes = [
+            models.Index(fields=["-last_updated_at", "-id"], name="story_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.slug = slugify(self.title)[:120] or "story"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:story", kwargs={"story_id": self.pk, "slug": self.slug or "story"})
+
+
+class StoryArticle(models.Model):
+    """An article's place in a story; copy_of names the original it republishes."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="membership"
+    )
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="memberships")
+    copy_of = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["story", "added_at"], name="membership_story")]
