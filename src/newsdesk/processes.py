@@ -28,7 +28,9 @@ class ProcessGroup:
 
     def run(self) -> int:
         """Start every command; return when one exits or a stop signal arrives."""
-        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {
+            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
             for name, argv, env in self.commands:
                 self.children[name] = subprocess.Popen(argv, env={**os.environ, **(env or {})})
@@ -36,8 +38,10 @@ class ProcessGroup:
             while not self.stopping:
                 for name, child in self.children.items():
                     if child.poll() is not None:
-                        print(f"{name} exited with status {child.returncode}; stopping the rest",
-                              file=sys.stderr)
+                        print(
+                            f"{name} exited with status {child.returncode}; stopping the rest",
+                            file=sys.stderr,
+                        )
                         self.stopping = True
                         break
                 time.sleep(0.2)

@@ -164,7 +164,9 @@ STORAGES = {
 # --- cache ----------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {
         "default": {
@@ -176,9 +178,7 @@ else:
 # --- background tasks -----------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "NEWSDESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("NEWSDESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default", "clustering", "mail"],
     }
 }
@@ -186,7 +186,8 @@ TASKS = {
 # --- mail -----------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
 DEFAULT_FROM_EMAIL = os.environ.get(
-    "NEWSDESK_FROM_EMAIL", f"Newsdesk <newsdesk@{urlsplit(NEWSDESK_BASE_URL).hostname or 'localhost'}>"
+    "NEWSDESK_FROM_EMAIL",
+    f"Newsdesk <newsdesk@{urlsplit(NEWSDESK_BASE_URL).hostname or 'localhost'}>",
 )
 if EMAIL_URL:
     _mail = urlsplit(EMAIL_URL)

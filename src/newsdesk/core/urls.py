@@ -9,10 +9,34 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 # Parameters that only tell the publisher where a reader came from.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
-        "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "ocid", "cmpid",
-        "ncid", "sr_share", "ref_src", "ref_url", "s_cid", "spm", "at_medium",
-        "at_campaign", "wt.mc_id", "icid", "ito", "guccounter",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ocid",
+        "cmpid",
+        "ncid",
+        "sr_share",
+        "ref_src",
+        "ref_url",
+        "s_cid",
+        "spm",
+        "at_medium",
+        "at_campaign",
+        "wt.mc_id",
+        "icid",
+        "ito",
+        "guccounter",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "__hs", "oly_")
@@ -29,7 +53,9 @@ def strip_tracking(url: str) -> str:
     parts = urlsplit(url)
     if not parts.query:
         return url
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    kept = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    ]
     return urlunsplit(parts._replace(query=urlencode(kept, doseq=True)))
 
 

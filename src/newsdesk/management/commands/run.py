@@ -27,7 +27,11 @@ def prepare(opml: Path, stdout) -> None:
     if not User.objects.filter(is_superuser=True).exists():
         password = os.environ.get("NEWSDESK_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         User.objects.create_superuser("admin", "", password)
-        shown = "from NEWSDESK_ADMIN_PASSWORD" if os.environ.get("NEWSDESK_ADMIN_PASSWORD") else password
+        shown = (
+            "from NEWSDESK_ADMIN_PASSWORD"
+            if os.environ.get("NEWSDESK_ADMIN_PASSWORD")
+            else password
+        )
         stdout.write(
             f"Created the admin account: user 'admin', password {shown} "
             "(shown once; change it in the admin)."
@@ -39,7 +43,9 @@ def prepare(opml: Path, stdout) -> None:
 
 
 def run_desk(host: str, port: int, stdout, extra_env: dict | None = None) -> int:
-    stdout.write(f"Newsdesk on {settings.NEWSDESK_BASE_URL} (listening on {host}:{port}); Ctrl-C stops it.")
+    stdout.write(
+        f"Newsdesk on {settings.NEWSDESK_BASE_URL} (listening on {host}:{port}); Ctrl-C stops it."
+    )
     group = ProcessGroup()
     group.add("web", gunicorn_argv(host, port, int(os.environ.get("WEB_WORKERS", "2"))), extra_env)
     group.add("worker", newsdesk_command("worker"), extra_env)
@@ -53,8 +59,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES,
-                            help="OPML file imported on first start.")
+        parser.add_argument(
+            "--sources",
+            type=Path,
+            default=DEFAULT_SOURCES,
+            help="OPML file imported on first start.",
+        )
+        parser.add_argument(
+            "--poll-every",
+            type=int,
+            default=None,
+            help="Poll every source this often (seconds), overriding the learnt "
+            "interval (the demo uses 10).",
+        )
 
     def handle(self, *args, **options):
         extra_env = {}
@@ -64,4 +81,8 @@ class Command(BaseCommand):
             extra_env["NEWSDESK_BASE_URL"] = f"http://{shown_host}:{options['port']}"
             os.environ.update(extra_env)
         prepare(options["sources"], self.stdout)
+        if options["poll_every"]:
+            from newsdesk.sources.models import Source
+
+            Source.objects.update(poll_interval_override=options["poll_every"])
         raise SystemExit(run_desk(options["host"], options["port"], self.stdout, extra_env))

@@ -12,10 +12,22 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
     import sys
 
     return [
-        sys.executable, "-m", "gunicorn", "newsdesk.wsgi:application",
-        "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-        "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-        "--access-logfile", "-", "--graceful-timeout", "5",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "newsdesk.wsgi:application",
+        "--bind",
+        f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "5",
     ]
 
 

@@ -26,14 +26,22 @@ class Command(BaseCommand):
             group.add(
                 f"worker-{n + 1}",
                 newsdesk_command(
-                    "db_worker", "--queue-name", "default,mail", "--interval", str(options["interval"])
+                    "db_worker",
+                    "--queue-name",
+                    "default,mail",
+                    "--interval",
+                    str(options["interval"]),
                 ),
             )
         if not options["no_clustering"]:
             group.add(
                 "clustering",
                 newsdesk_command(
-                    "db_worker", "--queue-name", "clustering", "--interval", str(options["interval"])
+                    "db_worker",
+                    "--queue-name",
+                    "clustering",
+                    "--interval",
+                    str(options["interval"]),
                 ),
             )
         raise SystemExit(group.run())

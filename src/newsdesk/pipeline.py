@@ -1,0 +1,150 @@
+"""The flow, top to bottom: poll -> extract -> cluster -> notify.
+
+Each step is a task run by a worker (django.tasks; the queue lives in the database
+by default). Each step can fail, be retried and be run again without harm: unique
+keys make a second run a no-op (an entry by source and key, an article by canonical
+URL, a story membership by article, a delivery by subscriber and edition). The
+rooms never call each other downstream; the hand-offs live here.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.tasks import task
+from django.utils import timezone
+
+from newsdesk.articles.extract import FeedHint, extract
+from newsdesk.articles.models import Article
+from newsdesk.articles.store import store_article
+from newsdesk.sources.fetch import FetchPolicy, FetchRequest, fetch_many
+from newsdesk.sources.models import Entry, Source
+from newsdesk.sources.polling import apply_poll_result, claim_due_sources, fetch_request_for
+from newsdesk.stories.assign import assign_articles
+from newsdesk.stories.rank import rescore_recent
+
+log = logging.getLogger(__name__)
+EXTRACT_BATCH = 32
+
+
+# --- 1. poll ---------------------------------------------------------------------------------
+
+
+def poll_now(source_ids: list[int]) -> list:
+    """Fetch and store a batch of sources; hand new entries on. Returns the outcomes."""
+    sources = list(Source.objects.filter(pk__in=source_ids).select_related("publisher"))
+    results = fetch_many([fetch_request_for(s) for s in sources], FetchPolicy.from_settings())
+    outcomes, to_extract, feed_only = [], [], []
+    for source, result in zip(sources, results, strict=True):
+        outcome = apply_poll_result(source, result)
+        outcomes.append(outcome)
+        changed = outcome.new_entry_ids + outcome.updated_entry_ids
+        (to_extract if source.fetch_pages else feed_only).extend(changed)
+    for start in range(0, len(to_extract), EXTRACT_BATCH):
+        extract_entries.enqueue(to_extract[start : start + EXTRACT_BATCH])
+    if feed_only:
+        store_feed_articles(feed_only)
+    return outcomes
+
+
+@task(queue_name="default")
+def poll_sources(source_ids: list[int]) -> int:
+    return len(poll_now(source_ids))
+
+
+# --- 2. extract ------------------------------------------------------------------------------
+
+
+def extract_now(entry_ids: list[int]) -> list[int]:
+    """Fetch each entry's page through the guarded client, extract it, store the article."""
+    entries = list(Entry.objects.filter(pk__in=entry_ids).select_related("source__publisher"))
+    entries = [e for e in entries if e.link]
+    requests = [
+        FetchRequest(
+            url=e.link,
+            kind="page",
+            cookie=e.source.cookie or None,
+            user_agent=e.source.user_agent or None,
+        )
+        for e in entries
+    ]
+    results = fetch_many(requests, FetchPolicy.from_settings())
+    article_ids = []
+    for entry, result in zip(entries, results, strict=True):
+        hint = FeedHint(
+            title=entry.title,
+            summary=entry.summary,
+            published=entry.published_at,
+            author=entry.author or None,
+            link=entry.link,
+        )
+        if result.error is not None or not result.body:
+            log.info(
+                "entry %s: page not used: %s",
+                entry.pk,
+                result.error.message if result.error else "empty page",
+            )
+            article = store_article(entry, status=Article.Status.FAILED)
+        else:
+            extraction = extract(
+                result.body, result.final_url, headers=result.headers, feed_hint=hint
+            )
+            article = store_article(entry, extraction)
+        article_ids.append(article.pk)
+    if article_ids:
+        cluster_articles.enqueue(article_ids)
+    return article_ids
+
+
+@task(queue_name="default")
+def extract_entries(entry_ids: list[int]) -> int:
+    return len(extract_now(entry_ids))
+
+
+def store_feed_articles(entry_ids: list[int]) -> list[int]:
+    """Articles from the feed's own content, for sources whose pages we must not fetch."""
+    entries = Entry.objects.filter(pk__in=entry_ids).select_related("source__publisher")
+    article_ids = [store_article(entry, status=Article.Status.FEED_ONLY).pk for entry in entries]
+    if article_ids:
+        cluster_articles.enqueue(article_ids)
+    return article_ids
+
+
+# --- 3. cluster ------------------------------------------------------------------------------
+
+
+@task(queue_name="clustering")
+def cluster_articles(article_ids: list[int]) -> list[int]:
+    """Put new articles into stories (one consumer at a time; see stories.assign)."""
+    return assign_articles(article_ids)
+
+
+# --- 4. notify -------------------------------------------------------------------------------
+
+
+@task(queue_name="mail")
+def send_digests() -> int:
+    from newsdesk.newsletter.digest import send_due_digests
+
+    return send_due_digests()
+
+
+# --- the scheduler's round -------------------------------------------------------------------
+
+
+def schedule_due_work(now=None) -> int:
+    """Enqueue polls of due sources, plus periodic re-ranking and the digest run.
+
+    Called every few seconds by `newsdesk scheduler`; all state is in the database,
+    so running it twice or on two machines enqueues nothing twice.
+    """
+    now = now or timezone.now()
+    ids = claim_due_sources(now)
+    batch = settings.NEWSDESK_POLL_BATCH
+    for start in range(0, len(ids), batch):
+        poll_sources.enqueue(ids[start : start + batch])
+    if cache.add("newsdesk:rescore", 1, timeout=60):
+        rescore_recent(now)
+    if cache.add("newsdesk:digests", 1, timeout=60):
+        send_digests.enqueue()
+    return len(ids)

@@ -1,0 +1,269 @@
+"""Polling like a good citizen: which sources are due, and what a poll's outcome does.
+
+The schedule is the `next_poll_at` column. A poll's result moves it: a success by
+the interval learnt from how often the source really publishes (bounded by
+settings, raised by Cache-Control max-age and RSS <ttl>), an error by exponential
+backoff with jitter, a 429/503 by at least its Retry-After. Entries are stored in
+bulk, once per (source, identity key); an entry whose content changed is updated
+and marked for extraction again.
+"""
+
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from newsdesk.sources.entries import FeedError, ParsedEntry, ParsedFeed
+from newsdesk.sources.fetch import FetchRequest, FetchResult
+from newsdesk.sources.models import Entry, Source
+
+CLAIM_SECONDS = 600  # a poll that has not finished by then is given to another worker
+_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
+
+
+@dataclass
+class PollOutcome:
+    source_id: int
+    new_entry_ids: list[int] = field(default_factory=list)
+    updated_entry_ids: list[int] = field(default_factory=list)
+    error: str = ""
+
+
+def claim_due_sources(now: datetime | None = None, limit: int | None = None) -> list[int]:
+    """Mark up to `limit` due sources as claimed and return their ids.
+
+    The claim (claimed_until) keeps two schedulers from enqueueing one source twice;
+    if the worker dies mid-poll the claim runs out and the source is due again.
+    """
+    now = now or timezone.now()
+    limit = limit or settings.NEWSDESK_POLL_BATCH * 4
+    due = Source.objects.filter(enabled=True, next_poll_at__lte=now).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.order_by("next_poll_at").values_list("id", flat=True)[:limit])
+        if ids:
+            Source.objects.filter(id__in=ids).update(
+                claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
+            )
+    return ids
+
+
+def fetch_request_for(source: Source) -> FetchRequest:
+    auth = (source.auth_username, source.auth_password) if source.auth_username else None
+    return FetchRequest(
+        url=source.url,
+        kind="feed",
+        etag=source.etag or None,
+        last_modified=source.last_modified or None,
+        basic_auth=auth,
+        cookie=source.cookie or None,
+        user_agent=source.user_agent or None,
+    )
+
+
+def parse_document(source: Source, result: FetchResult) -> ParsedFeed:
+    """Read what a poll fetched, the way this source is followed."""
+    if source.kind == Source.Kind.NEWS_SITEMAP:
+        from newsdesk.sources.sitemaps import parse_news_sitemap
+
+        return ParsedFeed(
+            url=source.url,
+            format="news_sitemap",
+            entries=parse_news_sitemap(result.body, result.final_url),
+        )
+    if source.kind == Source.Kind.SECTION_PAGE:
+        from newsdesk.sources.sitemaps import parse_section_page
+
+        return ParsedFeed(
+            url=source.url,
+            format="section_page",
+            entries=parse_section_page(result.body, result.final_url),
+        )
+    from newsdesk.sources.feeds import parse_feed
+
+    return parse_feed(result.body, result.final_url, result.content_type)
+
+
+def learnt_interval(source: Source, published: list[datetime]) -> int:
+    """Seconds between polls: half the source's mean gap between entries, bounded."""
+    low, high = settings.NEWSDESK_POLL_MIN_SECONDS, settings.NEWSDESK_POLL_MAX_SECONDS
+    recent = sorted(published)[-20:]
+    if len(recent) >= 2:
+        gaps = (recent[-1] - recent[0]).total_seconds() / (len(recent) - 1)
+        interval = gaps / 2
+    else:
+        interval = source.poll_interval or 3600
+    return int(min(high, max(low, interval)))
+
+
+def _server_minimum(result: FetchResult, parsed: ParsedFeed | None) -> int:
+    """The least the publisher asked us to wait: Cache-Control max-age, RSS <ttl>."""
+    wait = 0
+    match = _MAX_AGE.search(result.headers.get("Cache-Control", "") or "")
+    if match:
+        wait = int(match.group(1))
+    if parsed is not None and parsed.ttl_minutes:
+        wait = max(wait, parsed.ttl_minutes * 60)
+    return min(wait, settings.NEWSDESK_POLL_MAX_SECONDS)
+
+
+def backoff_seconds(error_count: int, retry_after: int | None) -> int:
+    """Exponential backoff with jitter, never sooner than the server's Retry-After."""
+    base = settings.NEWSDESK_POLL_MIN_SECONDS * (2 ** min(error_count, 8))
+    wait = min(settings.NEWSDESK_POLL_MAX_SECONDS, base) * random.uniform(0.8, 1.2)
+    return int(max(wait, retry_after or 0))
+
+
+def apply_poll_result(
+    source: Source, result: FetchResult, now: datetime | None = None
+) -> PollOutcome:
+    """Store what one poll brought and schedule the next; never raises for bad input."""
+    now = now or timezone.now()
+    outcome = PollOutcome(source_id=source.pk)
+    source.last_polled_at = now
+    source.claimed_until = None
+    if result.permanent_redirect:
+        _move_source(source, result.permanent_redirect)
+    if result.error is not None:
+        _record_error(
+            source, result.error.message, result.retry_after, now, gone=result.status == 410
+        )
+        outcome.error = source.last_error
+        source.save()
+        return outcome
+    parsed = None
+    if not result.not_modified:
+        try:
+            parsed = parse_document(source, result)
+        except FeedError as exc:
+            _record_error(source, str(exc), None, now)
+            outcome.error = source.last_error
+            source.save()
+            return outcome
+        source.etag = result.etag or ""
+        source.last_modified = result.last_modified or ""
+        source.warnings = "\n".join(parsed.warnings)[:5000]
+        if parsed.hub_url and not source.websub_hub:
+            source.websub_hub = parsed.hub_url
+        if parsed.title and not source.title:
+            source.title = parsed.title[:300]
+        outcome.new_entry_ids, outcome.updated_entry_ids = store_entries(
+            source, parsed.entries, now
+        )
+        if outcome.new_entry_ids:
+            source.last_new_entry_at = now
+        source.poll_interval = learnt_interval(
+            source, [e.published for e in parsed.entries if e.published]
+        )
+    interval = source.poll_interval_override or max(
+        source.poll_interval, _server_minimum(result, parsed)
+    )
+    source.error_count = 0
+    source.last_success_at = now
+    source.next_poll_at = now + timedelta(seconds=interval)
+    source.save()
+    return outcome
+
+
+def _record_error(
+    source: Source, message: str, retry_after: int | None, now: datetime, gone: bool = False
+) -> None:
+    source.error_count += 1
+    source.last_error = message
+    source.last_error_at = now
+    if gone:
+        source.enabled = False
+        source.disabled_reason = (
+            f"The publisher says this address is gone for good (410). {message}"
+        )
+    source.next_poll_at = now + timedelta(seconds=backoff_seconds(source.error_count, retry_after))
+
+
+def _move_source(source: Source, new_url: str) -> None:
+    """Follow a permanent redirect, unless another source already follows the new URL."""
+    if not Source.objects.filter(url=new_url).exclude(pk=source.pk).exists():
+        source.url = new_url
+
+
+def store_entries(
+    source: Source, entries: list[ParsedEntry], now: datetime
+) -> tuple[list[int], list[int]]:
+    """Insert new entries and update changed ones; return (new ids, updated ids).
+
+    Safe to run twice: the unique (source, key_hash) constraint makes a replay of an
+    interrupted poll store nothing twice.
+    """
+    by_hash: dict[str, ParsedEntry] = {}
+    for parsed in entries:
+        by_hash.setdefault(Entry.hash_key(parsed.identity_key()), parsed)
+    if not by_hash:
+        return [], []
+    existing = {
+        key: (pk, content)
+        for key, pk, content in Entry.objects.filter(
+            source=source, key_hash__in=list(by_hash)
+        ).values_list("key_hash", "id", "content_hash")
+    }
+    fresh, changed = [], []
+    for key, parsed in by_hash.items():
+        row = _entry_row(source, key, parsed, now)
+        if key not in existing:
+            fresh.append(row)
+        elif existing[key][1] != row.content_hash:
+            row.pk = existing[key][0]
+            changed.append(row)
+    with transaction.atomic():
+        try:
+            Entry.objects.bulk_create(fresh, ignore_conflicts=True)
+        except IntegrityError:  # pragma: no cover - ignore_conflicts covers the race
+            pass
+        if changed:
+            Entry.objects.bulk_update(
+                changed,
+                [
+                    "title",
+                    "summary",
+                    "content_html",
+                    "link",
+                    "author",
+                    "image",
+                    "content_hash",
+                    "state",
+                ],
+            )
+    new_ids = (
+        list(
+            Entry.objects.filter(
+                source=source, key_hash__in=[row.key_hash for row in fresh]
+            ).values_list("id", flat=True)
+        )
+        if fresh
+        else []
+    )
+    return new_ids, [row.pk for row in changed]
+
+
+def _entry_row(source: Source, key: str, parsed: ParsedEntry, now: datetime) -> Entry:
+    return Entry(
+        source=source,
+        key_hash=key,
+        guid=(parsed.guid or "")[:2000],
+        link=(parsed.link or "")[:2000],
+        title=parsed.title,
+        summary=parsed.summary_text,
+        content_html=parsed.content_html,
+        author=(parsed.author or "")[:300],
+        image=(parsed.image or "")[:2000],
+        published_at=parsed.published or now,
+        content_hash=parsed.content_hash(),
+        state=Entry.State.NEW,
+        fetched_at=now,
+    )

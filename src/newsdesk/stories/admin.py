@@ -1,0 +1,48 @@
+from django.contrib import admin, messages
+
+from newsdesk.stories.assign import merge_stories, refresh_story
+from newsdesk.stories.models import Story, StoryArticle
+
+
+class MembershipInline(admin.TabularInline):
+    model = StoryArticle
+    fk_name = "story"
+    raw_id_fields = ["article", "copy_of"]
+    extra = 0
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher_count", "article_count", "last_updated_at", "score",
+                    "pinned", "hidden"]
+    list_editable = ["pinned", "hidden"]
+    list_filter = ["pinned", "hidden", "language", "topics"]
+    search_fields = ["title"]
+    raw_id_fields = ["headline_article", "merged_into"]
+    filter_horizontal = ["topics"]
+    inlines = [MembershipInline]
+    actions = ["merge_selected", "split_copies_out"]
+
+    @admin.action(description="Merge the selected stories into the largest one")
+    def merge_selected(self, request, queryset):
+        stories = sorted(queryset, key=lambda s: -s.article_count)
+        if len(stories) < 2:
+            self.message_user(request, "Select two or more stories to merge.", messages.WARNING)
+            return
+        survivor = stories[0]
+        for story in stories[1:]:
+            merge_stories(story.pk, survivor.pk)
+        refresh_story(survivor)
+        self.message_user(request, f"Merged {len(stories) - 1} stories into “{survivor}”.")
+
+    @admin.action(description="Split: give each publisher's article its own story")
+    def split_copies_out(self, request, queryset):
+        for story in queryset:
+            memberships = list(story.memberships.select_related("article")[1:])
+            for membership in memberships:
+                new = Story.objects.create(title=membership.article.title)
+                membership.story = new
+                membership.save()
+                refresh_story(new)
+            refresh_story(story)
+        self.message_user(request, "Split the selected stories.")

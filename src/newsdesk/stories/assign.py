@@ -1,0 +1,143 @@
+"""Putting stored articles into stories with the engine, and keeping Story rows true.
+
+Assignment is serialised: on PostgreSQL a transaction-level advisory lock, on SQLite
+the write lock an IMMEDIATE transaction takes. The in-memory index is rebuilt from
+the database when the consumer starts and caught up with rows other consumers added,
+so several workers never open two stories for one event.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from newsdesk.articles.models import Article
+from newsdesk.stories.engine import Doc, StoryIndex
+from newsdesk.stories.models import Story, StoryArticle
+from newsdesk.stories.rank import rescore
+
+ADVISORY_LOCK_KEY = 0x4E455753  # "NEWS"
+_index: StoryIndex | None = None
+_seen_membership_ids: set[int] = set()
+
+
+def _new_story() -> int:
+    return Story.objects.create(title="").pk
+
+
+def doc_for(article: Article) -> Doc:
+    return Doc(
+        key=str(article.pk),
+        title=article.title,
+        text=article.text,
+        published=article.published_at,
+        language=article.language or None,
+        url=article.url,
+    )
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+
+
+def story_index() -> StoryIndex:
+    """The process's index, built from the articles inside the window on first use."""
+    global _index
+    if _index is None:
+        _index = StoryIndex(
+            window_hours=settings.NEWSDESK_STORY_WINDOW_HOURS, new_story_id=_new_story
+        )
+        _seen_membership_ids.clear()
+    _catch_up(_index)
+    return _index
+
+
+def _catch_up(index: StoryIndex) -> None:
+    """Restore memberships this process has not seen (its own start, or other consumers)."""
+    since = timezone.now() - timedelta(hours=settings.NEWSDESK_STORY_WINDOW_HOURS)
+    rows = (
+        StoryArticle.objects.filter(article__published_at__gte=since)
+        .exclude(article_id__in=_seen_membership_ids)
+        .select_related("article", "story")
+        .order_by("article__published_at", "article_id")
+    )
+    for row in rows.iterator(chunk_size=500):
+        story_id = row.story.merged_into_id or row.story_id
+        copy_of = str(row.copy_of_id) if row.copy_of_id else None
+        index.restore(doc_for(row.article), story_id, copy_of)
+        _seen_membership_ids.add(row.article_id)
+
+
+def assign_articles(article_ids: list[int]) -> list[int]:
+    """Assign each article without a story; return the ids of the stories touched."""
+    touched: set[int] = set()
+    with transaction.atomic():
+        _lock()
+        index = story_index()
+        articles = Article.objects.filter(pk__in=article_ids, membership__isnull=True).order_by(
+            "published_at", "pk"
+        )
+        for article in articles:
+            assignment = index.add(doc_for(article))
+            for folded in assignment.merged_story_ids:
+                merge_stories(folded, assignment.story_id)
+            StoryArticle.objects.create(
+                article=article,
+                story_id=assignment.story_id,
+                copy_of_id=int(assignment.copy_of) if assignment.copy_of else None,
+            )
+            _seen_membership_ids.add(article.pk)
+            touched.add(assignment.story_id)
+        stories = list(Story.objects.filter(pk__in=touched))
+        for story in stories:
+            refresh_story(story, index)
+        rescore(stories)
+    return sorted(touched)
+
+
+def merge_stories(source_id: int, target_id: int) -> None:
+    """Fold one story into another; the folded story's URL redirects to the survivor."""
+    if source_id == target_id:
+        return
+    StoryArticle.objects.filter(story_id=source_id).update(story_id=target_id)
+    Story.objects.filter(pk=source_id).update(merged_into_id=target_id, article_count=0)
+    Story.objects.filter(merged_into_id=source_id).update(merged_into_id=target_id)
+
+
+def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
+    """Recompute what a story shows from its articles: headline, counts, topics, times."""
+    members = list(
+        Article.objects.filter(membership__story=story)
+        .select_related("publisher", "source")
+        .order_by("published_at")
+    )
+    if not members:
+        story.article_count = story.publisher_count = 0
+        story.save()
+        return
+    headline = members[0]
+    if index is not None:
+        try:
+            key = index.representative(story.pk)
+            headline = next((a for a in members if str(a.pk) == key), headline)
+        except KeyError:
+            pass
+    story.headline_article = headline
+    story.title = headline.title
+    story.excerpt = headline.excerpt
+    story.image_url = next((a.image_url for a in members if a.image_url), "")
+    story.language = headline.language
+    story.first_seen_at = min(a.created_at for a in members)
+    story.last_updated_at = max(a.created_at for a in members)
+    story.article_count = len(members)
+    publishers = {a.publisher_id for a in members}
+    story.publisher_count = len(publishers)
+    story.save()
+    story.publishers.set(publishers)
+    topic_ids = set()
+    for article in members:
+        topic_ids.update(article.source.topics.values_list("pk", flat=True))
+    story.topics.set(topic_ids)
