@@ -11,39 +11,70 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
 from newsdesk.articles.extract import FeedHint, extract
 from newsdesk.articles.models import Article
 from newsdesk.articles.store import store_article
-from newsdesk.sources.fetch import FetchPolicy, FetchRequest, fetch_many
+from newsdesk.sources.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_many
+from newsdesk.sources.fetch.stream import fetch_stream
 from newsdesk.sources.models import Entry, Source
-from newsdesk.sources.polling import apply_poll_result, claim_due_sources, fetch_request_for
+from newsdesk.sources.polling import (
+    PollOutcome,
+    apply_poll_results,
+    claim_due_sources,
+    fetch_request_for,
+    read_result,
+)
 from newsdesk.stories.assign import assign_articles
 from newsdesk.stories.rank import rescore_recent
 
 log = logging.getLogger(__name__)
 EXTRACT_BATCH = 32
+FEED_ARTICLE_BATCH = 200
+POLL_WRITE_CHUNK = 50
 
 
 # --- 1. poll ---------------------------------------------------------------------------------
 
 
-def poll_now(source_ids: list[int]) -> list:
-    """Fetch and store a batch of sources; hand new entries on. Returns the outcomes."""
+def poll_now(source_ids: list[int]) -> list[PollOutcome]:
+    """Fetch and store a batch of sources; hand new entries on. Returns the outcomes.
+
+    Results are written in chunks while the rest of the batch is still being
+    fetched; each chunk is parsed first, then stored in one transaction.
+    """
     sources = list(Source.objects.filter(pk__in=source_ids).select_related("publisher"))
-    results = fetch_many([fetch_request_for(s) for s in sources], FetchPolicy.from_settings())
-    outcomes, to_extract, feed_only = [], [], []
-    for source, result in zip(sources, results, strict=True):
-        outcome = apply_poll_result(source, result)
-        outcomes.append(outcome)
+    requests = [fetch_request_for(s) for s in sources]
+    outcomes: list[PollOutcome] = []
+    pending: list[tuple[Source, FetchResult]] = []
+    for index, result in fetch_stream(requests, FetchPolicy.from_settings()):
+        pending.append((sources[index], result))
+        if len(pending) >= POLL_WRITE_CHUNK:
+            outcomes += _store_polls(pending)
+            pending = []
+    outcomes += _store_polls(pending)
+    return outcomes
+
+
+def _store_polls(polls: list[tuple[Source, FetchResult]]) -> list[PollOutcome]:
+    if not polls:
+        return []
+    reads = [read_result(source, result) for source, result in polls]
+    with transaction.atomic():
+        outcomes = apply_poll_results(
+            [(source, result, read) for (source, result), read in zip(polls, reads, strict=True)]
+        )
+    to_extract, feed_only = [], []
+    for (source, _), outcome in zip(polls, outcomes, strict=True):
         changed = outcome.new_entry_ids + outcome.updated_entry_ids
         (to_extract if source.fetch_pages else feed_only).extend(changed)
     for start in range(0, len(to_extract), EXTRACT_BATCH):
         extract_entries.enqueue(to_extract[start : start + EXTRACT_BATCH])
-    if feed_only:
-        store_feed_articles(feed_only)
+    for start in range(0, len(feed_only), FEED_ARTICLE_BATCH):
+        store_feed_entries.enqueue(feed_only[start : start + FEED_ARTICLE_BATCH])
     return outcomes
 
 
@@ -99,6 +130,11 @@ def extract_now(entry_ids: list[int]) -> list[int]:
 @task(queue_name="default")
 def extract_entries(entry_ids: list[int]) -> int:
     return len(extract_now(entry_ids))
+
+
+@task(queue_name="default")
+def store_feed_entries(entry_ids: list[int]) -> int:
+    return len(store_feed_articles(entry_ids))
 
 
 def store_feed_articles(entry_ids: list[int]) -> list[int]:

@@ -68,7 +68,19 @@ def decode_body(body: bytes, content_type: str | None = None) -> str:
             continue
         return text.lstrip("\ufeff")
     # Detection needs material; on a short page Windows-1252 is the browsers' guess too.
-    best = from_bytes(body[:200_000]).best() if len(body) >= 2048 else None
-    if best is not None and best.encoding:
-        return body.decode(best.encoding, errors="replace").lstrip("\ufeff")
+    if len(body) >= 2048 and (encoding := _detect(body[:200_000])):
+        return body.decode(encoding, errors="replace").lstrip("\ufeff")
     return body.decode("cp1252", errors="replace")
+
+
+def _detect(body: bytes) -> str | None:
+    """charset-normalizer's choice; among equally good ones, Windows-1252 (the web's default)."""
+    matches = list(from_bytes(body))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        same = (match.chaos, match.coherence) == (best.chaos, best.coherence)
+        if same and match.encoding == "cp1252":
+            return "cp1252"
+    return best.encoding

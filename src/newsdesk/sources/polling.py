@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,8 +22,29 @@ from newsdesk.sources.entries import FeedError, ParsedEntry, ParsedFeed
 from newsdesk.sources.fetch import FetchRequest, FetchResult
 from newsdesk.sources.models import Entry, Source
 
-CLAIM_SECONDS = 600  # a poll that has not finished by then is given to another worker
+CLAIM_SECONDS = 600  # a poll not finished by then is given to another worker (setting)
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
+# What a poll writes: only these, so that a poll that took a while does not overwrite
+# what was written meanwhile (a WebSub secret or lease, options edited in the admin).
+POLL_FIELDS = [
+    "url",
+    "title",
+    "enabled",
+    "disabled_reason",
+    "claimed_until",
+    "poll_interval",
+    "next_poll_at",
+    "etag",
+    "last_modified",
+    "last_polled_at",
+    "last_success_at",
+    "last_new_entry_at",
+    "error_count",
+    "last_error",
+    "last_error_at",
+    "warnings",
+    "websub_hub",
+]
 
 
 @dataclass
@@ -42,6 +63,7 @@ def claim_due_sources(now: datetime | None = None, limit: int | None = None) -> 
     """
     now = now or timezone.now()
     limit = limit or settings.NEWSDESK_POLL_BATCH * 4
+    claim = timedelta(seconds=getattr(settings, "NEWSDESK_POLL_CLAIM_SECONDS", CLAIM_SECONDS))
     due = Source.objects.filter(enabled=True, next_poll_at__lte=now).filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     )
@@ -50,9 +72,7 @@ def claim_due_sources(now: datetime | None = None, limit: int | None = None) -> 
             due = due.select_for_update(skip_locked=True)
         ids = list(due.order_by("next_poll_at").values_list("id", flat=True)[:limit])
         if ids:
-            Source.objects.filter(id__in=ids).update(
-                claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
-            )
+            Source.objects.filter(id__in=ids).update(claimed_until=now + claim)
     return ids
 
 
@@ -122,54 +142,84 @@ def backoff_seconds(error_count: int, retry_after: int | None) -> int:
     return int(max(wait, retry_after or 0))
 
 
+def read_result(source: Source, result: FetchResult) -> ParsedFeed | FeedError | None:
+    """Parse what a poll fetched (CPU only, no database): None when there is nothing to read."""
+    if result.error is not None or result.not_modified:
+        return None
+    try:
+        return parse_document(source, result)
+    except FeedError as exc:
+        return exc
+
+
+_UNREAD = object()
+
+
 def apply_poll_result(
-    source: Source, result: FetchResult, now: datetime | None = None
+    source: Source, result: FetchResult, now: datetime | None = None, read=_UNREAD
 ) -> PollOutcome:
     """Store what one poll brought and schedule the next; never raises for bad input."""
+    if read is _UNREAD:
+        read = read_result(source, result)
+    return apply_poll_results([(source, result, read)], now)[0]
+
+
+def apply_poll_results(
+    polls: list[tuple[Source, FetchResult, ParsedFeed | FeedError | None]],
+    now: datetime | None = None,
+) -> list[PollOutcome]:
+    """Store a chunk of polls at once: their entries in one insert, their sources in one update.
+
+    Each poll comes with read_result()'s answer, so that parsing (CPU) happens before
+    the caller's transaction, not inside it.
+    """
     now = now or timezone.now()
+    outcomes, with_entries = [], []
+    for source, result, read in polls:
+        outcome = _schedule_next(source, result, read, now)
+        outcomes.append(outcome)
+        if isinstance(read, ParsedFeed) and not outcome.error:
+            with_entries.append((source, outcome, read))
+    stored = store_entries_many([(source, read.entries) for source, _, read in with_entries], now)
+    for source, outcome, _ in with_entries:
+        outcome.new_entry_ids, outcome.updated_entry_ids = stored[source.pk]
+        if outcome.new_entry_ids:
+            source.last_new_entry_at = now
+    Source.objects.bulk_update([source for source, _, _ in polls], POLL_FIELDS)
+    return outcomes
+
+
+def _schedule_next(
+    source: Source, result: FetchResult, read: ParsedFeed | FeedError | None, now: datetime
+) -> PollOutcome:
+    """Update a source's state from one poll (in memory; the caller saves it)."""
     outcome = PollOutcome(source_id=source.pk)
     source.last_polled_at = now
     source.claimed_until = None
     if result.permanent_redirect:
         _move_source(source, result.permanent_redirect)
-    if result.error is not None:
-        _record_error(
-            source, result.error.message, result.retry_after, now, gone=result.status == 410
-        )
+    if result.error is not None or isinstance(read, FeedError):
+        message = result.error.message if result.error is not None else str(read)
+        _record_error(source, message, result.retry_after, now, gone=result.status == 410)
         outcome.error = source.last_error
-        source.save()
         return outcome
-    parsed = None
-    if not result.not_modified:
-        try:
-            parsed = parse_document(source, result)
-        except FeedError as exc:
-            _record_error(source, str(exc), None, now)
-            outcome.error = source.last_error
-            source.save()
-            return outcome
+    if read is not None:
         source.etag = result.etag or ""
         source.last_modified = result.last_modified or ""
-        source.warnings = "\n".join(parsed.warnings)[:5000]
-        if parsed.hub_url and not source.websub_hub:
-            source.websub_hub = parsed.hub_url
-        if parsed.title and not source.title:
-            source.title = parsed.title[:300]
-        outcome.new_entry_ids, outcome.updated_entry_ids = store_entries(
-            source, parsed.entries, now
-        )
-        if outcome.new_entry_ids:
-            source.last_new_entry_at = now
+        source.warnings = "\n".join(read.warnings)[:5000]
+        if read.hub_url and not source.websub_hub:
+            source.websub_hub = read.hub_url
+        if read.title and not source.title:
+            source.title = read.title[:300]
         source.poll_interval = learnt_interval(
-            source, [e.published for e in parsed.entries if e.published]
+            source, [e.published for e in read.entries if e.published]
         )
     interval = source.poll_interval_override or max(
-        source.poll_interval, _server_minimum(result, parsed)
+        source.poll_interval, _server_minimum(result, read)
     )
     source.error_count = 0
     source.last_success_at = now
     source.next_poll_at = now + timedelta(seconds=interval)
-    source.save()
     return outcome
 
 
@@ -196,59 +246,66 @@ def _move_source(source: Source, new_url: str) -> None:
 def store_entries(
     source: Source, entries: list[ParsedEntry], now: datetime
 ) -> tuple[list[int], list[int]]:
-    """Insert new entries and update changed ones; return (new ids, updated ids).
+    """Insert one source's new entries and update changed ones; (new ids, updated ids)."""
+    return store_entries_many([(source, entries)], now)[source.pk]
+
+
+ENTRY_UPDATE_FIELDS = [
+    "title",
+    "summary",
+    "content_html",
+    "link",
+    "author",
+    "image",
+    "content_hash",
+    "state",
+]
+
+
+def store_entries_many(
+    items: list[tuple[Source, list[ParsedEntry]]], now: datetime
+) -> dict[int, tuple[list[int], list[int]]]:
+    """Store the entries of several sources with a few queries; per source (new, updated) ids.
 
     Safe to run twice: the unique (source, key_hash) constraint makes a replay of an
-    interrupted poll store nothing twice.
+    interrupted poll store nothing twice, and an unchanged entry is left alone.
     """
-    by_hash: dict[str, ParsedEntry] = {}
-    for parsed in entries:
-        by_hash.setdefault(Entry.hash_key(parsed.identity_key()), parsed)
-    if not by_hash:
-        return [], []
+    rows: dict[tuple[int, str], Entry] = {}
+    for source, entries in items:
+        for parsed in entries:
+            key = Entry.hash_key(parsed.identity_key())
+            rows.setdefault((source.pk, key), _entry_row(source, key, parsed, now))
+    stored = {source.pk: ([], []) for source, _ in items}
+    if not rows:
+        return stored
+    source_ids = list(stored)
     existing = {
-        key: (pk, content)
-        for key, pk, content in Entry.objects.filter(
-            source=source, key_hash__in=list(by_hash)
-        ).values_list("key_hash", "id", "content_hash")
+        (source_id, key): (pk, content)
+        for source_id, key, pk, content in Entry.objects.filter(
+            source_id__in=source_ids, key_hash__in=list({key for _, key in rows})
+        ).values_list("source_id", "key_hash", "id", "content_hash")
     }
     fresh, changed = [], []
-    for key, parsed in by_hash.items():
-        row = _entry_row(source, key, parsed, now)
-        if key not in existing:
+    for identity, row in rows.items():
+        if identity not in existing:
             fresh.append(row)
-        elif existing[key][1] != row.content_hash:
-            row.pk = existing[key][0]
+        elif existing[identity][1] != row.content_hash:
+            row.pk = existing[identity][0]
             changed.append(row)
     with transaction.atomic():
-        try:
-            Entry.objects.bulk_create(fresh, ignore_conflicts=True)
-        except IntegrityError:  # pragma: no cover - ignore_conflicts covers the race
-            pass
+        Entry.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
         if changed:
-            Entry.objects.bulk_update(
-                changed,
-                [
-                    "title",
-                    "summary",
-                    "content_html",
-                    "link",
-                    "author",
-                    "image",
-                    "content_hash",
-                    "state",
-                ],
-            )
-    new_ids = (
-        list(
-            Entry.objects.filter(
-                source=source, key_hash__in=[row.key_hash for row in fresh]
-            ).values_list("id", flat=True)
-        )
-        if fresh
-        else []
-    )
-    return new_ids, [row.pk for row in changed]
+            Entry.objects.bulk_update(changed, ENTRY_UPDATE_FIELDS, batch_size=500)
+    if fresh:
+        fresh_keys = {(row.source_id, row.key_hash) for row in fresh}
+        for source_id, key, pk in Entry.objects.filter(
+            source_id__in=source_ids, key_hash__in=list({key for _, key in fresh_keys})
+        ).values_list("source_id", "key_hash", "id"):
+            if (source_id, key) in fresh_keys:
+                stored[source_id][0].append(pk)
+    for row in changed:
+        stored[row.source_id][1].append(row.pk)
+    return stored
 
 
 def _entry_row(source: Source, key: str, parsed: ParsedEntry, now: datetime) -> Entry:
