@@ -1,19 +1,10 @@
-"""Suite-wide set-up: test settings and the `database` marker.
+"""Suite-wide set-up: the `database` marker (test settings: settings_for_tests.py).
 
 `make test` runs the whole suite on SQLite, then the tests marked `database`
 again on PostgreSQL (DATABASE_URL set by the Makefile).
 """
 
-import os
-
 import pytest
-
-os.environ.setdefault("NEWSDESK_TESTING", "1")
-os.environ.setdefault("NEWSDESK_FETCH_ALLOW_NETWORKS", "")
-os.environ.setdefault("NEWSDESK_BASE_URL", "http://testserver")
-# Tasks run inline in tests unless a test starts a real worker with the database backend.
-os.environ.setdefault("NEWSDESK_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
-os.environ.setdefault("NEWSDESK_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client"}
 
@@ -23,3 +14,13 @@ def pytest_collection_modifyitems(config, items):
         uses_db = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         if uses_db or item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.database)
+
+
+@pytest.fixture(autouse=True)
+def fresh_story_index():
+    """Each test's database starts empty, so the clustering consumer's memory must too."""
+    from newsdesk.stories.assign import forget_index
+
+    forget_index()
+    yield
+    forget_index()

@@ -71,8 +71,27 @@ def _catch_up(index: StoryIndex) -> None:
         _seen_membership_ids.add(row.article_id)
 
 
+def forget_index() -> None:
+    """Drop the in-memory index; the next assignment rebuilds it from the database.
+
+    Called when a transaction that changed the index rolls back, so that memory never
+    holds a decision the database does not.
+    """
+    global _index
+    _index = None
+    _seen_membership_ids.clear()
+
+
 def assign_articles(article_ids: list[int]) -> list[int]:
     """Assign each article without a story; return the ids of the stories touched."""
+    try:
+        return _assign(article_ids)
+    except BaseException:
+        forget_index()
+        raise
+
+
+def _assign(article_ids: list[int]) -> list[int]:
     touched: set[int] = set()
     with transaction.atomic():
         _lock()

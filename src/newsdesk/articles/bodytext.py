@@ -1,0 +1,180 @@
+"""The article body: several extractors' opinions on one parsed page, reconciled by vote.
+
+Every open-source extractor keeps some boilerplate on some pages, and each keeps
+different boilerplate. trafilatura's own extractor (fast mode) gives the body with
+its paragraphs; a paragraph survives only when another, independent opinion also
+contains most of it: trafilatura in precision mode, the readability algorithm
+(trafilatura's bundled port, which works on our tree without re-parsing), and the
+page's JSON-LD ``articleBody`` when the page has one. A related-stories list or a
+newsletter box that one extractor swept in is rarely kept by the others.
+
+Very long "paragraphs" (a layout with no block tags inside the article) are voted
+sentence by sentence so that trailing boilerplate glued to them can still go.
+The page is parsed once: every extractor gets a copy of the same lxml tree.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.external import try_readability
+
+WORD = re.compile(r"\w+")
+# Where a long line may be cut for voting: after end punctuation (and closing quotes) or at a
+# run of spaces, which is how block boundaries show when a layout has no block tags.
+_UNIT_BREAK = re.compile(r"(?<=[.!?…\"”’»|])\s+(?=\S)|\s{2,}")
+_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article blockquote pre "
+    "header footer figure figcaption dd dt dl aside nav main form hr".split()
+)
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+@dataclass(frozen=True)
+class VoteSettings:
+    """How much support a paragraph needs to be kept.
+
+    support_share: share of the paragraph's word 3-grams another opinion must contain.
+    long_line_words: paragraphs longer than this are voted sentence by sentence (0: never).
+    keep_enclosed: keep an unsupported paragraph that lies between two kept ones.
+    These are the only values chosen on data: the defaults are the best share and
+    enclosed-rule of VOTE_GRID on the dev set (long-line voting changes its F1 by
+    0.0001 either way and stays on for pages that have no block tags at all).
+    bench/extraction.py reports their 5-fold cross-validated F1, folds grouped by host.
+    """
+
+    support_share: float = 0.7
+    long_line_words: int = 150
+    keep_enclosed: bool = True
+
+
+DEFAULT_VOTE = VoteSettings()
+VOTE_GRID = tuple(
+    VoteSettings(share, words, enclosed)
+    for share in (0.5, 0.7) for words in (0, 150) for enclosed in (False, True)
+)
+
+
+@dataclass
+class BodyCandidates:
+    """The opinions on one page's body: `main` is voted on, the others are its supports."""
+
+    main: str
+    precise: str
+    readability: str
+    jsonld: str = ""
+
+    @property
+    def supports(self) -> list[str]:
+        return [text for text in (self.precise, self.readability, self.jsonld) if text]
+
+
+def element_text(root: HtmlElement) -> str:
+    """Plain text of an element, with a line break after every block element."""
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in _SKIPPED_TAGS or not tag:
+            if el.tail:
+                parts.append(el.tail)
+            return
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if el.tail:
+            parts.append(el.tail)
+
+    walk(root)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def is_layout_table(table: HtmlElement) -> bool:
+    """A table used to lay out a page (one cell holds running prose), not to show data."""
+    if table.find(".//th") is not None:
+        return False
+    for cell in table.iter("td"):
+        prose = len(cell.text_content().split())
+        breaks = sum(1 for el in cell.iter("br", "p", "div", "h1", "h2", "h3") if el is not cell)
+        if prose >= 80 and breaks >= 4:
+            return True
+    return False
+
+
+def unwrap_layout_tables(tree: HtmlElement) -> HtmlElement:
+    """The tree with layout tables turned into plain blocks, so cells read as sections.
+
+    Extractors render table rows as "| cell | cell |" lines, which glues a page's menus
+    to its article on old table-laid-out sites. Returns a copy when it changes anything.
+    """
+    if not any(is_layout_table(t) for t in tree.iter("table")):
+        return tree
+    tree = copy.deepcopy(tree)
+    for table in [t for t in tree.iter("table") if is_layout_table(t)]:
+        for el in table.iter("tr", "td", "tbody", "thead", "tfoot"):
+            el.tag = "div"
+        table.tag = "div"
+    return tree
+
+
+def body_candidates(tree: HtmlElement, url: str | None, jsonld_body: str = "") -> BodyCandidates:
+    """Run every extractor on (a copy of) the one parsed tree."""
+    tree = unwrap_layout_tables(tree)
+    common = {"url": url, "include_comments": False, "fast": True, "output_format": "txt"}
+    main = trafilatura.extract(tree, **common) or ""
+    precise = trafilatura.extract(tree, favor_precision=True, **common) or ""
+    # try_readability is trafilatura's own safety net; it never raises.
+    readability = element_text(try_readability(copy.deepcopy(tree)))
+    return BodyCandidates(main, precise, readability, jsonld_body)
+
+
+def _shingles(words: list[str], size: int = 3) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def _units(line: str, long_line_words: int) -> list[str]:
+    if long_line_words and len(line.split()) > long_line_words:
+        return [unit for unit in _UNIT_BREAK.split(line) if unit]
+    return [line]
+
+
+def _supported(unit: str, supports: list[set], share: float) -> bool:
+    grams = _shingles(WORD.findall(unit.lower()))
+    return any(len(grams & support) >= share * len(grams) for support in supports)
+
+
+def vote_body(candidates: BodyCandidates, settings: VoteSettings = DEFAULT_VOTE) -> str:
+    """Keep the main text's paragraphs (or sentences) that another opinion also holds.
+
+    With settings.keep_enclosed, an unsupported paragraph between two kept ones stays:
+    boilerplate sits around an article, rarely inside it.
+    """
+    if not WORD.search(candidates.main):  # trafilatura found nothing: the longest other opinion
+        return max(candidates.supports, key=len, default="")
+    supports = [_shingles(WORD.findall(text.lower())) for text in candidates.supports]
+    if not supports:
+        return candidates.main
+    voted = []  # (paragraph text, kept?)
+    for line in candidates.main.split("\n"):
+        units = [u.strip() for u in _units(line, settings.long_line_words) if WORD.search(u)]
+        kept = [u for u in units if _supported(u, supports, settings.support_share)]
+        if kept:
+            voted.append((" ".join(kept), True))
+        elif units:
+            voted.append((line.strip(), False))
+    kept_at = [i for i, (_, kept) in enumerate(voted) if kept]
+    if not kept_at:  # the opinions saw different pages: better the main text than none
+        return candidates.main
+    if settings.keep_enclosed:
+        first, last = kept_at[0], kept_at[-1]
+        return "\n".join(text for i, (text, kept) in enumerate(voted)
+                         if kept or first < i < last)
+    return "\n".join(text for text, kept in voted if kept)

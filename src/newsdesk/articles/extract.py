@@ -1,0 +1,190 @@
+"""Extraction: a publisher's page in, the article's text and metadata out.
+
+The page is decoded (its real charset, whatever it declares) and parsed once; the
+body comes from several extractors reconciled by vote (bodytext.py), the metadata
+from JSON-LD, OpenGraph, meta tags and the page (metadata.py), cross-checked
+against what the feed said. A bot challenge, consent wall or paywall is recorded
+as such (walls.py) and the feed's summary stands in for the text; the
+publisher's robots directives say how much of it we may show (robots_meta.py).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from newsdesk.articles.bodytext import (
+    DEFAULT_VOTE,
+    BodyCandidates,
+    VoteSettings,
+    body_candidates,
+    vote_body,
+)
+from newsdesk.articles.excerpt import make_excerpt
+from newsdesk.articles.furniture import drop_boilerplate_lines, drop_title_lines
+from newsdesk.articles.metadata import PageMetadata, extract_metadata, untruncated
+from newsdesk.articles.robots_meta import snippet_policy
+from newsdesk.articles.walls import detect_wall
+from newsdesk.core.charset import declared_charset, decode_body
+from newsdesk.core.html import html_to_text
+
+# Fewer words than this is a menu or an empty shell, not an article (briefs run 18+ words).
+MIN_ARTICLE_WORDS = 10
+@dataclass(frozen=True)
+class FeedHint:
+    """What the feed entry said about the article, for cross-checks and as a stand-in."""
+
+    title: str | None = None
+    summary: str | None = None  # plain text or HTML
+    published: datetime | None = None
+    author: str | None = None
+    link: str | None = None
+
+
+@dataclass
+class Extraction:
+    title: str | None = None
+    bylines: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    updated: datetime | None = None
+    language: str | None = None
+    image: str | None = None
+    canonical_url: str | None = None
+    section: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    publisher: str | None = None
+    text: str = ""
+    excerpt: str = ""
+    status: str = "ok"
+    nosnippet: bool = False
+    max_snippet: int | None = None
+    noarchive: bool = False
+
+    def to_json(self) -> dict:
+        """The object `newsdesk extract` prints (the issue's field list, in its order)."""
+        return {
+            "title": self.title,
+            "bylines": list(self.bylines),
+            "published": self.published.isoformat() if self.published else None,
+            "updated": self.updated.isoformat() if self.updated else None,
+            "language": self.language,
+            "image": self.image,
+            "canonical_url": self.canonical_url,
+            "section": self.section,
+            "keywords": list(self.keywords),
+            "publisher": self.publisher,
+            "text": self.text,
+            "excerpt": self.excerpt,
+            "status": self.status,
+        }
+
+
+def parse_page(
+    html: bytes | str, headers: Mapping[str, str] | None = None
+) -> tuple[str, HtmlElement | None]:
+    """The page decoded to str and parsed once (None when nothing parseable is there)."""
+    if isinstance(html, bytes):
+        content_type = _header(headers, "content-type")
+        if _is_mislabelled_utf8(html, content_type):
+            content_type = "text/html; charset=utf-8"
+        html = decode_body(html, content_type)
+    if not html or not html.strip():
+        return "", None
+    return html, load_html(html)
+
+
+def _is_mislabelled_utf8(body: bytes, content_type: str | None) -> bool:
+    """True for UTF-8 bytes labelled with a one-byte charset (a page re-saved as UTF-8).
+
+    Non-ASCII text that happens to be valid UTF-8 while meant as Windows-1252 is
+    vanishingly rare, so valid multi-byte UTF-8 outweighs the label.
+    """
+    declared = declared_charset(body, content_type)
+    if declared in (None, "utf-8") or body.isascii():
+        return False
+    if codecs.lookup(declared).name.startswith(("utf-16", "utf-32")):
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def article_text(candidates: BodyCandidates, meta: PageMetadata,
+                 vote: VoteSettings = DEFAULT_VOTE) -> str:
+    """The voted body without furniture lines and without a repeated headline."""
+    text = drop_boilerplate_lines(vote_body(candidates, vote))
+    return drop_title_lines(text, [meta.title, meta.page_heading])
+
+
+def detect_language(text: str) -> str | None:
+    """The language of the body by py3langid, when the page does not say (None if unsure)."""
+    if len(text.split()) < 20:
+        return None
+    import py3langid
+
+    return py3langid.classify(text[:2000])[0]
+
+
+def _cross_check(meta: PageMetadata, hint: FeedHint | None) -> None:
+    """Fill gaps from the feed, and prefer its headline where the page's was cut short."""
+    if hint is None:
+        return
+    feed_title = " ".join((hint.title or "").split())
+    if feed_title:
+        meta.title = untruncated(meta.title, [feed_title]) if meta.title else feed_title
+    meta.published = meta.published or hint.published
+    if not meta.bylines and hint.author:
+        meta.bylines = [hint.author]
+
+
+def extract(html: bytes | str, url: str | None = None, *,
+            headers: Mapping[str, str] | None = None, feed_hint: FeedHint | None = None,
+            vote: VoteSettings = DEFAULT_VOTE) -> Extraction:
+    """Extract one page. Never raises on bad markup: an unusable page is "not_article"."""
+    url = url or (feed_hint.link if feed_hint else None)
+    source, tree = parse_page(html, headers)
+    if tree is None:
+        return _from_feed_only(feed_hint)
+    meta = extract_metadata(tree, url, _header(headers, "content-language"))
+    _cross_check(meta, feed_hint)
+    policy = snippet_policy(tree, headers)
+    text = article_text(body_candidates(tree, url, meta.jsonld_body), meta, vote)
+    status = detect_wall(tree, source, text, meta.accessible_for_free)
+    if status is not None:  # a wall's words are never the article's text
+        text = html_to_text(feed_hint.summary or "") if feed_hint else ""
+    elif len(text.split()) < MIN_ARTICLE_WORDS:
+        status = "not_article"
+    meta.language = meta.language or detect_language(text)
+    return Extraction(
+        title=meta.title, bylines=meta.bylines, published=meta.published, updated=meta.updated,
+        language=meta.language, image=meta.image, canonical_url=meta.canonical_url,
+        section=meta.section, keywords=meta.keywords, publisher=meta.publisher, text=text,
+        excerpt=make_excerpt(text, language=meta.language, nosnippet=policy.nosnippet,
+                             max_snippet=policy.max_snippet),
+        status=status or "ok", nosnippet=policy.nosnippet, max_snippet=policy.max_snippet,
+        noarchive=policy.noarchive,
+    )
+
+
+def _from_feed_only(hint: FeedHint | None) -> Extraction:
+    """An empty or unparseable page: what the feed said, marked as not an article."""
+    text = html_to_text(hint.summary or "") if hint else ""
+    return Extraction(
+        title=hint.title if hint else None, published=hint.published if hint else None,
+        bylines=[hint.author] if hint and hint.author else [], text=text,
+        excerpt=make_excerpt(text), status="not_article",
+    )
