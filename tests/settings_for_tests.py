@@ -18,6 +18,8 @@ os.environ.setdefault("NEWSDESK_TASK_BACKEND", "django.tasks.backends.immediate.
 # from pytest-django; this makes that module importable there too.
 _here = str(Path(__file__).resolve().parent)
 if _here not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_here, os.environ.get("PYTHONPATH")) if p)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (_here, os.environ.get("PYTHONPATH")) if p
+    )
 
 from newsdesk.settings import *  # noqa: E402,F403

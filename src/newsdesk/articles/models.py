@@ -57,15 +57,22 @@ class Article(models.Model):
 
     @property
     def is_walled(self) -> bool:
-        return self.status in (self.Status.PAYWALL, self.Status.CONSENT_WALL, self.Status.BOT_CHALLENGE)
+        return self.status in (
+            self.Status.PAYWALL,
+            self.Status.CONSENT_WALL,
+            self.Status.BOT_CHALLENGE,
+        )
 
     @property
     def shown_excerpt(self) -> str:
-        """The excerpt we may show, honouring nosnippet, max-snippet and headline-only."""
-        if self.nosnippet or self.publisher.headlines_only:
+        """The excerpt we may show, honouring nosnippet, max-snippet and headlines-only."""
+        if self.publisher.headlines_only:
             return ""
-        if self.max_snippet is not None and self.max_snippet >= 0:
-            from newsdesk.articles.excerpt import make_excerpt
+        from newsdesk.articles.excerpt import make_excerpt
 
-            return make_excerpt(self.excerpt, max_chars=self.max_snippet) if self.max_snippet else ""
-        return self.excerpt
+        return make_excerpt(
+            self.excerpt,
+            max_chars=len(self.excerpt) or 1,
+            nosnippet=self.nosnippet,
+            max_snippet=self.max_snippet,
+        )
