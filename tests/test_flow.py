@@ -46,6 +46,8 @@ def test_polling_the_simulator_builds_a_front_page_of_stories(followed, client):
     assert stories.count() >= 3
     publishers_shown = set(re.findall(r"Read more at ([^<]+)<", page))
     assert len(publishers_shown) >= 3, publishers_shown
+    # Publishers are named as their pages declare, not after the feed they came from.
+    assert "Meridian Wire" in publishers_shown, publishers_shown
     headline = stories.order_by("-score").first()
     assert headline.title in page
     # The boilerplate of the simulator's pages never reaches what we show.

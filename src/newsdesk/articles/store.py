@@ -78,6 +78,8 @@ def store_article(entry: Entry, extraction=None, status: str | None = None) -> A
         "content_hash": entry.content_hash,
         "extracted_at": now,
     }
+    if extraction is not None and extraction.publisher:
+        entry.source.publisher.adopt_declared_name(extraction.publisher)
     with transaction.atomic():
         article, _ = Article.objects.update_or_create(
             url_hash=Article.hash_url(url), defaults=fields

@@ -59,6 +59,11 @@ class PublisherAdmin(admin.ModelAdmin):
     list_editable = ["excluded", "headlines_only"]
     search_fields = ["name", "domain"]
 
+    def save_model(self, request, obj, form, change):
+        if "name" in form.changed_data:
+            obj.name_confirmed = True  # an editor's choice is never replaced automatically
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):

@@ -47,6 +47,11 @@ class Publisher(models.Model):
     headlines_only = models.BooleanField(
         default=False, help_text="Show headlines and links only, no excerpts or images."
     )
+    name_confirmed = models.BooleanField(
+        default=False,
+        help_text="The name was set by an editor or declared by the publisher's own pages; "
+        "until then it is the feed's title and the first article's site name replaces it.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -66,6 +71,13 @@ class Publisher(models.Model):
             n += 1
             slug = f"{base}-{n}"
         return cls.objects.create(domain=domain, name=name or domain, slug=slug)
+
+    def adopt_declared_name(self, declared: str) -> None:
+        """Take the name the publisher's pages declare (og:site_name, JSON-LD publisher)."""
+        declared = (declared or "").strip()[:200]
+        if declared and not self.name_confirmed:
+            self.name, self.name_confirmed = declared, True
+            self.save(update_fields=["name", "name_confirmed"])
 
 
 class Source(models.Model):
