@@ -8,6 +8,7 @@ rooms never call each other downstream; the hand-offs live here.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +29,7 @@ from newsdesk.sources.polling import (
     fetch_request_for,
     read_result,
 )
+from newsdesk.sources.websub import renew_websub_leases
 from newsdesk.stories.assign import assign_articles
 from newsdesk.stories.rank import rescore_recent
 
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 EXTRACT_BATCH = 32
 FEED_ARTICLE_BATCH = 200
 POLL_WRITE_CHUNK = 50
+STALLED_BATCH = 2000
 
 
 # --- 1. poll ---------------------------------------------------------------------------------
@@ -71,11 +74,23 @@ def _store_polls(polls: list[tuple[Source, FetchResult]]) -> list[PollOutcome]:
     for (source, _), outcome in zip(polls, outcomes, strict=True):
         changed = outcome.new_entry_ids + outcome.updated_entry_ids
         (to_extract if source.fetch_pages else feed_only).extend(changed)
-    for start in range(0, len(to_extract), EXTRACT_BATCH):
-        extract_entries.enqueue(to_extract[start : start + EXTRACT_BATCH])
-    for start in range(0, len(feed_only), FEED_ARTICLE_BATCH):
-        store_feed_entries.enqueue(feed_only[start : start + FEED_ARTICLE_BATCH])
+    hand_on(to_extract, fetch_pages=True)
+    hand_on(feed_only, fetch_pages=False)
     return outcomes
+
+
+def hand_on(entry_ids: list[int], fetch_pages: bool) -> None:
+    """Queue stored entries for the next step: their pages, or the feed's own content.
+
+    Polls and WebSub pushes both end here.
+    """
+    step, size = (
+        (extract_entries, EXTRACT_BATCH)
+        if fetch_pages
+        else (store_feed_entries, FEED_ARTICLE_BATCH)
+    )
+    for start in range(0, len(entry_ids), size):
+        step.enqueue(entry_ids[start : start + size])
 
 
 @task(queue_name="default")
@@ -165,6 +180,48 @@ def send_digests() -> int:
     return send_due_digests()
 
 
+# --- WebSub ---------------------------------------------------------------------------------
+
+
+@task(queue_name="default")
+def renew_websub() -> int:
+    """Subscribe to hubs, and renew leases before they end (a task: hubs can be slow)."""
+    return renew_websub_leases()
+
+
+# --- recovery --------------------------------------------------------------------------------
+
+
+def resume_stalled_work(now=None) -> tuple[int, int]:
+    """Hand on what a killed worker stored but never passed to the next step.
+
+    An entry still waiting for extraction, or an article still without a story, some
+    minutes after it was stored, lost its task (the worker died between the commit and
+    the enqueue, or while running it). Both steps are idempotent, so queueing them
+    again is safe even if the first task is still alive.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.NEWSDESK_STALLED_SECONDS)
+    stalled = Entry.objects.filter(state=Entry.State.NEW, fetched_at__lt=cutoff)
+    entries = 0
+    for fetch_pages in (True, False):
+        ids = list(
+            stalled.filter(source__fetch_pages=fetch_pages).values_list("pk", flat=True)[
+                :STALLED_BATCH
+            ]
+        )
+        hand_on(ids, fetch_pages)
+        entries += len(ids)
+    orphans = list(
+        Article.objects.filter(membership__isnull=True, extracted_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:STALLED_BATCH]
+    )
+    if orphans:
+        cluster_articles.enqueue(orphans)
+    return entries, len(orphans)
+
+
 # --- the scheduler's round -------------------------------------------------------------------
 
 
@@ -183,4 +240,8 @@ def schedule_due_work(now=None) -> int:
         rescore_recent(now)
     if cache.add("newsdesk:digests", 1, timeout=60):
         send_digests.enqueue()
+    if cache.add("newsdesk:websub", 1, timeout=60):
+        renew_websub.enqueue()
+    if cache.add("newsdesk:stalled", 1, timeout=settings.NEWSDESK_STALLED_SECONDS):
+        resume_stalled_work(now)
     return len(ids)

@@ -22,7 +22,6 @@ from newsdesk.sources.entries import FeedError, ParsedEntry, ParsedFeed
 from newsdesk.sources.fetch import FetchRequest, FetchResult
 from newsdesk.sources.models import Entry, Source
 
-CLAIM_SECONDS = 600  # a poll not finished by then is given to another worker (setting)
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
 # What a poll writes: only these, so that a poll that took a while does not overwrite
 # what was written meanwhile (a WebSub secret or lease, options edited in the admin).
@@ -63,7 +62,7 @@ def claim_due_sources(now: datetime | None = None, limit: int | None = None) -> 
     """
     now = now or timezone.now()
     limit = limit or settings.NEWSDESK_POLL_BATCH * 4
-    claim = timedelta(seconds=getattr(settings, "NEWSDESK_POLL_CLAIM_SECONDS", CLAIM_SECONDS))
+    claim = timedelta(seconds=settings.NEWSDESK_POLL_CLAIM_SECONDS)
     due = Source.objects.filter(enabled=True, next_poll_at__lte=now).filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     )
