@@ -361,7 +361,8 @@ def main() -> None:
         elapsed = wait_for(
             "cold (with pages)",
             lambda: (
-                f"{(n := Article.objects.filter(source__fetch_pages=True).count())}/{target} articles",
+                f"{(n := Article.objects.filter(source__fetch_pages=True).count())}/{target}"
+                " articles",
                 n >= target,
             ),
             desk,

@@ -71,3 +71,7 @@ class StoryArticle(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["story", "added_at"], name="membership_story")]
+
+    def __str__(self) -> str:
+        role = f"copy of article {self.copy_of_id}" if self.copy_of_id else "coverage"
+        return f"article {self.article_id} in story {self.story_id} ({role})"
