@@ -63,6 +63,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("NEWSDESK_TEST_SQLITE", "")}
 USING_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if USING_POSTGRESQL and os.environ.get("NEWSDESK_TEST_DATABASE_NAME"):
+    # Lets two test runs share one server without fighting over test_<name>.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["NEWSDESK_TEST_DATABASE_NAME"]}
 
 # --- secrets and hosts ----------------------------------------------------------------
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()

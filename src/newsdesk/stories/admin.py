@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from newsdesk.stories.assign import merge_stories, refresh_story
+from newsdesk.stories.assign import editors_changed_stories, merge_stories, refresh_story
 from newsdesk.stories.models import Story, StoryArticle
 
 
@@ -13,8 +13,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher_count", "article_count", "last_updated_at", "score",
-                    "pinned", "hidden"]
+    list_display = [
+        "title",
+        "publisher_count",
+        "article_count",
+        "last_updated_at",
+        "score",
+        "pinned",
+        "hidden",
+    ]
     list_editable = ["pinned", "hidden"]
     list_filter = ["pinned", "hidden", "language", "topics"]
     search_fields = ["title"]
@@ -33,6 +40,7 @@ class StoryAdmin(admin.ModelAdmin):
         for story in stories[1:]:
             merge_stories(story.pk, survivor.pk)
         refresh_story(survivor)
+        editors_changed_stories()
         self.message_user(request, f"Merged {len(stories) - 1} stories into “{survivor}”.")
 
     @admin.action(description="Split: give each publisher's article its own story")
@@ -45,4 +53,5 @@ class StoryAdmin(admin.ModelAdmin):
                 membership.save()
                 refresh_story(new)
             refresh_story(story)
+        editors_changed_stories()
         self.message_user(request, "Split the selected stories.")

@@ -6,20 +6,28 @@ the database when the consumer starts and caught up with rows other consumers ad
 so several workers never open two stories for one event.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from newsdesk.articles.models import Article
+from newsdesk.sources.models import Topic
 from newsdesk.stories.engine import Doc, StoryIndex
 from newsdesk.stories.models import Story, StoryArticle
 from newsdesk.stories.rank import rescore
 
+log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x4E455753  # "NEWS"
+RELATED_STORIES = 5
 _index: StoryIndex | None = None
 _seen_membership_ids: set[int] = set()
+_generation = 0
+GENERATION_KEY = "newsdesk:story-index-generation"
 
 
 def _new_story() -> int:
@@ -43,9 +51,25 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
 
 
+def editors_changed_stories() -> None:
+    """Tell every clustering consumer to rebuild its index (after a merge or split by hand)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
 def story_index() -> StoryIndex:
-    """The process's index, built from the articles inside the window on first use."""
-    global _index
+    """The process's index, built from the articles inside the window on first use.
+
+    Rebuilt when an editor has merged or split stories since it was built, so that no
+    consumer keeps deciding from memberships the database no longer holds.
+    """
+    global _index, _generation
+    generation = cache.get(GENERATION_KEY, 0)
+    if generation != _generation:
+        forget_index()
+        _generation = generation
     if _index is None:
         _index = StoryIndex(
             window_hours=settings.NEWSDESK_STORY_WINDOW_HOURS, new_story_id=_new_story
@@ -114,6 +138,9 @@ def _assign(article_ids: list[int]) -> list[int]:
         for story in stories:
             refresh_story(story, index)
         rescore(stories)
+    window = timedelta(hours=settings.NEWSDESK_STORY_WINDOW_HOURS)
+    index.evict_older_than(timezone.now() - window)
+    log.info("story index: %d articles open, %.1f MB", len(index), index.memory_bytes() / 1e6)
     return sorted(touched)
 
 
@@ -131,6 +158,7 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
     members = list(
         Article.objects.filter(membership__story=story)
         .select_related("publisher", "source")
+        .prefetch_related("source__topics")
         .order_by("published_at")
     )
     if not members:
@@ -156,7 +184,22 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
     story.publisher_count = len(publishers)
     story.save()
     story.publishers.set(publishers)
+    story.topics.set(story_topic_ids(members))
+    if index is not None:
+        try:
+            related = [story_id for story_id, _ in index.related(story.pk, k=RELATED_STORIES)]
+        except KeyError:
+            related = []
+        story.related.set(Story.objects.filter(pk__in=related, merged_into__isnull=True))
+
+
+def story_topic_ids(members: list[Article]) -> set[int]:
+    """Topics of the sources, plus existing topics the articles' own section or keywords name."""
     topic_ids = set()
+    labels = set()
     for article in members:
-        topic_ids.update(article.source.topics.values_list("pk", flat=True))
-    story.topics.set(topic_ids)
+        topic_ids.update(t.pk for t in article.source.topics.all())
+        labels.update(slugify(label) for label in [article.section, *article.keywords] if label)
+    if labels:
+        topic_ids.update(Topic.objects.filter(slug__in=labels).values_list("pk", flat=True))
+    return topic_ids

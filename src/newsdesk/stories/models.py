@@ -25,6 +25,13 @@ class Story(models.Model):
     language = models.CharField(max_length=20, blank=True, db_index=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="stories")
     publishers = models.ManyToManyField(Publisher, blank=True, related_name="stories")
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="+",
+        help_text="Stories most alike in content (any time), best first by id of the link row.",
+    )
 
     first_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
     last_updated_at = models.DateTimeField(default=timezone.now, db_index=True)

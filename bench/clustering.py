@@ -1,0 +1,480 @@
+#!/usr/bin/env python3
+"""Story clustering benchmark: Newsdesk's story engine against the TF-IDF baseline.
+
+    .venv/bin/python bench/clustering.py [--data FILE.jsonl] [--orders 0,1,2,3,4]
+        [--predictions DIR] [--window-articles 100000] [--copies 400] [--json]
+
+Measured in one run, on the data (default: the ECB+ dev sample in
+../shared/benchmarks/clustering/dev/):
+
+- quality: ``newsdesk.stories.engine.StoryIndex`` (the code the worker runs) is fed the
+  articles one at a time in each stream order of the shared runner (``--orders`` are
+  the seeds of its ``stream_order``), seeing only ``title``, ``text`` and ``date``, under
+  an opaque key; its final stories are scored with the shared score.py (B-cubed, ARI).
+  The runner's own TF-IDF centroid baseline (threshold 0.25, as in the README) runs
+  on the same orders in this process.
+- ``newsdesk_cv_by_topic``: the join and merge models were fitted on this sample, so
+  they are refitted here with five folds grouped by topic (no topic in both a training
+  and a test fold; ``topic`` is used only to form the folds). Each fold's articles are
+  clustered in the full stream by models fitted without that fold, and scored; the
+  two decision thresholds (join 0.85, merge 0.7) were chosen on the whole sample.
+- speed with a full window: a synthetic stream of perturbed dev texts (names, numbers
+  and some words replaced, so no article repeats another) fills the window with
+  ``--window-articles`` articles (through ``restore``, the start-up path), then
+  ``--measure-articles`` more are added and timed in CPU seconds of this process (the
+  clustering consumer is one thread; on a shared machine wall-clock time measures the
+  neighbours, and it is printed beside). Cost per article does not grow with
+  the window because candidate stories come from an inverted index over each story's
+  heaviest terms with capped posting lists (see stories/cluster.py), not from a scan.
+  The index's memory (``StoryIndex.memory_bytes``) is printed.
+- copies: for ``--copies`` dev articles a copy is generated (boilerplate added,
+  sentences reordered, about 4% of words changed, a new headline) and fed after all
+  originals. A copy counts as found when the engine names its original; precision
+  counts every copy decision, including originals wrongly called copies of another
+  article (the negatives: different articles about the same event).
+
+A data file without ``cluster`` is clustered and written (``--predictions``), not
+scored; ``--json`` then reports speed only. Progress goes to stderr; with ``--json``
+the last line of stdout is one JSON object.
+"""
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import random
+import re
+import resource
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsdesk.stories.dedup import shingles  # noqa: E402
+from newsdesk.stories.engine import Doc, EngineSettings, StoryIndex  # noqa: E402
+from newsdesk.stories.model import JOIN_MODEL, MERGE_MODEL, fit_join_model  # noqa: E402
+from newsdesk.stories.training import join_training_pairs, merge_training_pairs  # noqa: E402
+from newsdesk.stories.vectors import BlockWeights  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "benchmarks" / "clustering"
+TFIDF_THRESHOLD = 0.25  # the README's choice for the dev sample
+WIRE_JACCARD = 0.3  # two dev articles sharing this much of their shingles are one wire text
+BOILERPLATE = [
+    "This website uses cookies to improve your experience. Accept Read More",
+    "Get more stories like this in your inbox. Subscribe to our mailing list.",
+    "Share this article on social media. Follow us for the latest updates.",
+    "Advertisement. Continue reading below.",
+    "Copyright the blog. All rights reserved. Contact us for reprints.",
+    "Related posts you may like from our archive this week.",
+]
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def load_module(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_articles(path: Path) -> list[dict]:
+    articles = []
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                sys.exit(
+                    f"{path}:{line_no}: not JSON ({error.msg}); expected one article per "
+                    "line with id, title, text, date"
+                )
+            if "id" not in record:
+                sys.exit(f"{path}:{line_no}: no 'id' field")
+            articles.append(record)
+    if not articles:
+        sys.exit(f"{path}: no articles")
+    return articles
+
+
+def opaque_key(article_id) -> str:
+    return hashlib.blake2b(str(article_id).encode(), digest_size=8).hexdigest()
+
+
+def to_doc(article: dict, runner) -> Doc:
+    """Only title, text and date reach the engine; the id is hashed into an opaque key."""
+    moment = runner.parse_date(article.get("date"))
+    return Doc(
+        key=opaque_key(article["id"]),
+        title=article.get("title") or "",
+        text=article.get("text") or "",
+        published=moment.replace(tzinfo=UTC) if moment else None,
+    )
+
+
+def run_engine(articles: list[dict], runner, settings: EngineSettings) -> tuple[dict, float]:
+    """Stream articles through a fresh index; final story of each article id, and seconds."""
+    index = StoryIndex(settings=settings)
+    docs = [to_doc(a, runner) for a in articles]
+    started = time.perf_counter()
+    for doc in docs:
+        index.add(doc)
+    seconds = time.perf_counter() - started
+    return {
+        str(a["id"]): str(index.story_of(d.key)) for a, d in zip(articles, docs, strict=True)
+    }, seconds
+
+
+def summarise(per_order: list[dict]) -> dict:
+    keys = ("b3_precision", "b3_recall", "b3_f1", "ari", "articles_per_s")
+    summary = {
+        k: round(sum(r[k] for r in per_order) / len(per_order), 4)
+        for k in keys
+        if all(k in r for r in per_order)
+    }
+    summary["per_order"] = per_order
+    return summary
+
+
+def scored(seed, gold, pred, count, seconds, score_labels) -> dict:
+    row = {"seed": seed, "articles_per_s": round(count / seconds, 1) if seconds else 0.0}
+    if gold is not None:
+        result = score_labels(gold, pred)
+        row.update({k: round(result[k], 4) for k in ("b3_precision", "b3_recall", "b3_f1", "ari")})
+    return row
+
+
+def quality(raw, seeds, runner, score_labels, predictions: Path | None, has_gold: bool):
+    gold = {str(a["id"]): str(a["cluster"]) for a in raw} if has_gold else None
+    newsdesk, tfidf = [], []
+    baseline_args = argparse.Namespace(window_days=3.0, title_weight=1.0)
+    for seed in seeds:
+        ordered, days = runner.stream_order(raw, seed)
+        pred, seconds = run_engine(ordered, runner, EngineSettings())
+        newsdesk.append(scored(seed, gold, pred, len(ordered), seconds, score_labels))
+        if predictions is not None:
+            predictions.mkdir(parents=True, exist_ok=True)
+            with (predictions / f"order-{seed}.tsv").open("w", encoding="utf-8") as out:
+                out.writelines(f"{a['id']}\t{pred[str(a['id'])]}\n" for a in ordered)
+        started = time.perf_counter()
+        labels = runner.run_tfidf(ordered, days, baseline_args, {}, TFIDF_THRESHOLD)
+        seconds_tfidf = time.perf_counter() - started
+        pred_tfidf = {str(a["id"]): label for a, label in zip(ordered, labels, strict=True)}
+        tfidf.append(scored(seed, gold, pred_tfidf, len(ordered), seconds_tfidf, score_labels))
+        progress(f"order {seed}: newsdesk {newsdesk[-1]}  tfidf {tfidf[-1]}")
+    return summarise(newsdesk), summarise(tfidf)
+
+
+def fold_models(raw: list[dict], runner, folds: int) -> dict[str, tuple]:
+    """Join and merge models fitted without each fold's topics: {article id: models}."""
+    topics = sorted({a["topic"] for a in raw}, key=str)
+    random.Random(0).shuffle(topics)
+    fold_of = {topic: i % folds for i, topic in enumerate(topics)}
+    ordered, _ = runner.stream_order(raw, 0)
+    models_of = {}
+    for fold in range(folds):
+        labelled = [(a.get("title") or "", a.get("text") or "", str(a["cluster"]))
+                    for a in ordered if fold_of[a["topic"]] != fold]
+        join = fit_join_model(join_training_pairs(labelled, BlockWeights()),
+                              JOIN_MODEL.threshold)
+        merge = fit_join_model(merge_training_pairs(labelled, BlockWeights()),
+                               MERGE_MODEL.threshold)
+        models_of.update({str(a["id"]): (fold, join, merge) for a in raw
+                          if fold_of[a["topic"]] == fold})
+        progress(f"cross-validation: fold {fold + 1}/{folds} fitted")
+    return models_of
+
+
+def cross_validated(raw, seeds, runner, score_labels, folds: int = 5):
+    """Each topic fold scored with models fitted on the other folds' topics.
+
+    The engine runs over the whole stream (as in production, among other topics' news)
+    once per fold with that fold's models; only the fold's articles are scored, each
+    fold's stories kept apart. The two decision thresholds stay the shipped ones.
+    """
+    models_of = fold_models(raw, runner, folds)
+    per_order = []
+    for seed in seeds:
+        ordered, _ = runner.stream_order(raw, seed)
+        pred, seconds = {}, 0.0
+        for fold in range(folds):
+            fold_ids = {k for k, (f, _, _) in models_of.items() if f == fold}
+            _, join, merge = models_of[next(iter(fold_ids))]
+            fold_pred, fold_seconds = run_engine(ordered, runner,
+                                                 EngineSettings(join=join, merge=merge))
+            pred.update({k: f"{fold}:{v}" for k, v in fold_pred.items() if k in fold_ids})
+            seconds += fold_seconds
+        gold = {str(a["id"]): str(a["cluster"]) for a in ordered}
+        per_order.append(scored(seed, gold, pred, len(ordered) * folds, seconds,
+                                score_labels))
+        progress(f"order {seed}: newsdesk, cross-validated by topic {per_order[-1]}")
+    return summarise(per_order)
+
+
+# --------------------------------------------------------------------------- synthetic
+
+NAME_RE = re.compile(r"\b[A-Z][a-z]+\b")
+NUMBER_RE = re.compile(r"\b\d+\b")
+WORD_RE = re.compile(r"\b[a-z]{4,}\b")
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ten",
+    "vor",
+    "sa",
+    "bel",
+    "dun",
+    "ek",
+    "fa",
+    "gor",
+    "hal",
+    "is",
+    "jun",
+    "ko",
+    "lin",
+    "mar",
+    "nes",
+    "ol",
+    "pra",
+    "qui",
+    "ros",
+    "tu",
+]
+
+
+def fake_name(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
+def perturbed(
+    text: str, names: dict, rng: random.Random, vocabulary: list[str], word_rate: float
+) -> str:
+    """Rename capitalised words (consistently per event), reroll numbers, swap some words."""
+    text = NAME_RE.sub(lambda m: names.setdefault(m.group(), fake_name(rng)), text)
+    text = NUMBER_RE.sub(lambda m: str(rng.randint(2, 999)), text)
+    return WORD_RE.sub(
+        lambda m: rng.choice(vocabulary) if rng.random() < word_rate else m.group(), text
+    )
+
+
+def synthetic_stream(raw: list[dict], count: int, seed: int = 7):
+    """(doc, event) pairs: events are dev stories under fresh names, 3..12 articles each."""
+    rng = random.Random(seed)
+    by_story: dict[str, list[dict]] = {}
+    for article in raw:
+        by_story.setdefault(str(article.get("cluster", article["id"])), []).append(article)
+    stories = list(by_story.values())
+    vocabulary = sorted({w for a in raw[:200] for w in WORD_RE.findall(a.get("text") or "")})
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    step = timedelta(hours=60) / max(count, 1)  # the whole stream fits in the 72 h window
+    produced, event = 0, 0
+    while produced < count:
+        members = rng.choice(stories)
+        names: dict[str, str] = {}
+        for article in rng.sample(members, min(len(members), rng.randint(3, 12))):
+            if produced >= count:
+                break
+            doc = Doc(
+                key=f"s{produced}",
+                title=perturbed(article.get("title") or "", names, rng, vocabulary, 0.05),
+                text=perturbed(article.get("text") or "", names, rng, vocabulary, 0.05),
+                published=start + produced * step,
+            )
+            yield doc, event
+            produced += 1
+        event += 1
+
+
+def window_speed(raw, window_articles: int, measure_articles: int):
+    """Articles/s of ``add`` with ``window_articles`` open; index MB; restore rate."""
+    index = StoryIndex(max_docs=window_articles + measure_articles + 1)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    stream = synthetic_stream(raw, window_articles + measure_articles)
+    story_of_event: dict[int, int] = {}
+    started = time.process_time()
+    for n, (doc, event) in enumerate(stream):
+        story = story_of_event.setdefault(event, len(story_of_event) + 1)
+        index.restore(doc, story)
+        if (n + 1) % 20_000 == 0:
+            progress(f"window: {n + 1} articles restored")
+        if n + 1 == window_articles:
+            break
+    restore_rate = window_articles / (time.process_time() - started)
+    memory_mb = index.memory_bytes() / 1e6
+    rss_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    progress(
+        f"window: {len(index)} articles open, restore {restore_rate:.0f} per CPU-second, "
+        f"index {memory_mb:.1f} MB (estimate), peak RSS grew {rss_mb:.0f} MB"
+    )
+    docs = [doc for doc, _ in stream]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for doc in docs:
+        index.add(doc)
+    wall_rate = len(docs) / (time.perf_counter() - started)
+    rate = len(docs) / (time.process_time() - cpu_started)
+    progress(f"window: add {rate:.0f} articles per CPU-second ({wall_rate:.0f}/s wall clock on "
+             f"this machine, load average {os.getloadavg()[0]:.1f}) with {window_articles} "
+             f"articles in the window")
+    return rate, memory_mb
+
+
+# --------------------------------------------------------------------------- copies
+
+
+def make_copy(article: dict, rng: random.Random, vocabulary: list[str]) -> tuple[str, str]:
+    sentences = [s for s in (article.get("text") or "").split("\n") if s.strip()]
+    if len(sentences) > 2:
+        head, tail = sentences[:1], sentences[1:]
+        rng.shuffle(tail)
+        sentences = head + tail if rng.random() < 0.5 else tail + head
+    words = "\n".join(sentences)
+    words = WORD_RE.sub(
+        lambda m: rng.choice(vocabulary) if rng.random() < 0.04 else m.group(), words
+    )
+    boilerplate = rng.sample(BOILERPLATE, 3)
+    text = "\n".join([boilerplate[0], words, *boilerplate[1:]])
+    title = "Must read: " + " ".join((article.get("title") or "").split()[:6][::-1])
+    return title, text
+
+
+def true_jaccard(a: str, b: str) -> float:
+    first, second = shingles(a), shingles(b)
+    union = len(first | second)
+    return len(first & second) / union if union else 0.0
+
+
+def copy_detection(raw: list[dict], runner, copies: int, seed: int = 3):
+    """Precision and recall of copy decisions; see the module docstring.
+
+    The dev sample itself holds wire stories republished by several outlets. An original
+    called a copy of another counts as a false positive when the two share less than
+    ``WIRE_JACCARD`` of their shingles (two outlets' own reports); above it they are one
+    wire text, neither a negative nor a generated positive, and are only counted.
+    """
+    rng = random.Random(seed)
+    ordered, _ = runner.stream_order(raw, 0)
+    text_of = {opaque_key(a["id"]): a.get("text") or "" for a in ordered}
+    vocabulary = sorted({w for a in raw[:200] for w in WORD_RE.findall(a.get("text") or "")})
+    index = StoryIndex()
+    false_alarms = wire = 0
+    for article in ordered:
+        original = index.add(to_doc(article, runner)).copy_of
+        if original is not None:
+            if true_jaccard(article.get("text") or "", text_of[original]) < WIRE_JACCARD:
+                false_alarms += 1
+            else:
+                wire += 1
+    eligible = [a for a in ordered if len((a.get("text") or "").split()) >= 40]
+    found = wrong = 0
+    for n, article in enumerate(rng.sample(eligible, min(copies, len(eligible)))):
+        title, text = make_copy(article, rng, vocabulary)
+        result = index.add(Doc(key=f"copy{n}", title=title, text=text, published=None))
+        if result.copy_of == opaque_key(article["id"]):
+            found += 1
+        elif result.copy_of is not None and result.copy_of not in wire_group(
+            index, opaque_key(article["id"])
+        ):
+            wrong += 1
+        else:
+            found += result.copy_of is not None
+    total = min(copies, len(eligible))
+    decisions = found + wrong + false_alarms
+    precision = found / decisions if decisions else 1.0
+    recall = found / total if total else 0.0
+    progress(
+        f"copies: {found}/{total} generated copies found, {wrong} named a wrong "
+        f"original; {false_alarms} originals called copies of an own report, "
+        f"{wire} of a wire text they share (not scored)"
+    )
+    return round(precision, 4), round(recall, 4)
+
+
+def wire_group(index: StoryIndex, key: str) -> set[str]:
+    """The article and the originals it was itself found to copy (one wire text)."""
+    original = index.copy_of(key)
+    return {key, original} if original else {key}
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=SHARED / "dev" / "ecbplus_dev.jsonl")
+    parser.add_argument("--orders", default="0,1,2,3,4")
+    parser.add_argument("--predictions", type=Path, default=None)
+    parser.add_argument("--window-articles", type=int, default=100_000)
+    parser.add_argument("--measure-articles", type=int, default=5_000)
+    parser.add_argument("--copies", type=int, default=400)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    if not (SHARED / "score.py").is_file() or not (SHARED / "run_baselines.py").is_file():
+        sys.exit(
+            f"bench/clustering.py needs the shared benchmark folder {SHARED} "
+            "(score.py, run_baselines.py); it is not there. Put the shared folder "
+            "beside the repository (../shared) and run again."
+        )
+    if not args.data.is_file():
+        sys.exit(f"bench/clustering.py: data file {args.data} not found; pass --data FILE.jsonl")
+    try:
+        seeds = [int(s) for s in args.orders.split(",") if s.strip()]
+    except ValueError:
+        sys.exit(f"--orders {args.orders!r}: expected comma-separated integers, e.g. 0,1,2")
+    score_labels = load_module("clustering_score", SHARED / "score.py").score_labels
+    runner = load_module("clustering_runner", SHARED / "run_baselines.py")
+
+    raw = load_articles(args.data)
+    has_gold = all("cluster" in a for a in raw)
+    progress(
+        f"{len(raw)} articles from {args.data}; "
+        f"{'scored against cluster labels' if has_gold else 'no cluster labels: not scored'}"
+    )
+    newsdesk, tfidf = quality(raw, seeds, runner, score_labels, args.predictions, has_gold)
+    report = {"newsdesk": newsdesk, "tfidf": tfidf}
+    if has_gold and all("topic" in a for a in raw) and args.folds > 1:
+        report["newsdesk_cv_by_topic"] = cross_validated(
+            raw, seeds, runner, score_labels, args.folds
+        )
+    rate, memory_mb = window_speed(raw, args.window_articles, args.measure_articles)
+    report["window_100k_articles_per_s"] = round(rate, 1)
+    report["index_mb"] = round(memory_mb, 1)
+    if has_gold:
+        report["copy_precision"], report["copy_recall"] = copy_detection(raw, runner, args.copies)
+    else:
+        report = {
+            "newsdesk": {"articles_per_s": newsdesk["articles_per_s"]},
+            "window_100k_articles_per_s": report["window_100k_articles_per_s"],
+            "index_mb": report["index_mb"],
+        }
+    for method in ("newsdesk", "newsdesk_cv_by_topic", "tfidf"):
+        if method in report and "b3_f1" in report[method]:
+            r = report[method]
+            print(
+                f"{method:22s} B3 P={r['b3_precision']:.3f} R={r['b3_recall']:.3f} "
+                f"F1={r['b3_f1']:.3f} ARI={r['ari']:.3f} {r['articles_per_s']:.0f} art/s"
+            )
+    print(
+        f"window {args.window_articles} articles: {report['window_100k_articles_per_s']} "
+        f"articles/s, index {report['index_mb']} MB"
+    )
+    if "copy_precision" in report:
+        print(f"copies: precision {report['copy_precision']} recall {report['copy_recall']}")
+    if args.json:
+        text = json.dumps(report, allow_nan=False)
+        print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,342 @@
+"""The story engine: copies and stories for a stream of articles, without a database.
+
+One ``StoryIndex`` lives in the single clustering consumer. It is fed one article at a
+time (``add``), rebuilt from stored decisions when the consumer starts (``restore``),
+and bounded: stories idle for longer than the window are closed (``evict_older_than``,
+also applied as articles arrive) and the oldest stories are closed early when more
+than ``max_docs`` articles are open. ``memory_bytes`` reports its size.
+
+Languages: articles whose languages are both known and differ never share a story
+or count as copies; cross-language linking is not attempted (it would need a
+translation model, and a wrong link is worse than two stories).
+"""
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from newsdesk.stories.cluster import ClusterSettings, Story, StoryClusters, languages_match
+from newsdesk.stories.dedup import CopyDetector
+from newsdesk.stories.features import extract_features
+from newsdesk.stories.model import JOIN_MODEL, MERGE_MODEL, JoinModel
+from newsdesk.stories.vectors import BlockWeights, Vocabulary, vectorize
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What the engine may look at: text, time, language and outgoing links (no source)."""
+
+    key: str
+    title: str
+    text: str
+    published: datetime | None
+    language: str | None = None
+    links: Sequence[str] = ()
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    story_id: int
+    is_new_story: bool
+    copy_of: str | None = None
+    merged_story_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    blocks: BlockWeights = BlockWeights()
+    clusters: ClusterSettings = ClusterSettings()
+    join: JoinModel = JOIN_MODEL
+    merge: JoinModel = MERGE_MODEL
+    copy_threshold: float = 0.5
+    copy_num_perm: int = 64
+    copy_lookback: int = 30_000
+    max_archived_stories: int = 50_000
+
+
+class _Entry:
+    """What is kept of an open article."""
+
+    __slots__ = ("story_id", "when", "ids", "weights", "norm", "url", "copy_of", "order")
+
+    def __init__(self, story_id, when, ids, weights, url, copy_of, order):
+        self.story_id = story_id
+        self.when = when
+        self.ids = ids
+        self.weights = weights
+        self.norm = float(np.sqrt(np.dot(weights, weights)))
+        self.url = url
+        self.copy_of = copy_of
+        self.order = order
+
+
+def _timestamp(moment: datetime | None) -> float | None:
+    return moment.timestamp() if moment is not None else None
+
+
+def _language(code: str | None) -> str:
+    return (code or "").strip().lower().split("-")[0].split("_")[0]
+
+
+class StoryIndex:
+    """Open stories of the last ``window_hours``, their articles and their copies."""
+
+    def __init__(
+        self,
+        window_hours: float = 72,
+        new_story_id: Callable[[], int] | None = None,
+        max_docs: int = 200_000,
+        settings: EngineSettings = EngineSettings(),
+    ):
+        if window_hours <= 0 or max_docs <= 0:
+            raise ValueError(
+                f"StoryIndex: window_hours ({window_hours}) and max_docs "
+                f"({max_docs}) must be positive"
+            )
+        self.window_seconds = window_hours * 3600.0
+        self.max_docs = max_docs
+        self.settings = settings
+        self._external_ids = new_story_id
+        self._last_id = 0
+        self._highest_restored = 0
+        self._vocabulary = Vocabulary(max_docs)
+        self._clusters = StoryClusters(
+            settings.clusters, self._vocabulary, settings.join, settings.merge
+        )
+        self._archive = StoryClusters(
+            settings.clusters, self._vocabulary, settings.join, settings.merge
+        )
+        self._archived_representative: dict[int, str] = {}
+        self._copies = CopyDetector(
+            settings.copy_threshold, settings.copy_num_perm, lookback=settings.copy_lookback
+        )
+        self._entries: dict[str, _Entry] = {}
+        self._order = itertools.count()
+        self._latest = 0.0
+
+    # -- feeding -----------------------------------------------------------------------------
+
+    def add(self, doc: Doc) -> Assignment:
+        """Decide the story (and the original, for a copy) of a new article."""
+        known = self._entries.get(doc.key)
+        if known is not None:
+            return Assignment(known.story_id, False, known.copy_of, [])
+        when = self._advance_clock(doc.published)
+        language = _language(doc.language)
+        ids, weights, year = self._vector(doc)
+        minhash = self._copies.signature(doc.text)
+        original = self._original(doc, minhash, language) if minhash is not None else None
+        if original is not None:
+            story = self._clusters.stories[self._entries[original].story_id]
+            return self._join(
+                doc, story, when, (ids, weights, year), minhash, copy_of=original, is_new=False
+            )
+        not_before = when - self.window_seconds
+        ranked = self._clusters.ranked(ids, weights, year, language, not_before)
+        best = ranked[0][1] if ranked else None
+        is_new = best is None or ranked[0][0] < self.settings.join.threshold
+        story = self._clusters.open(self._new_id(), language, when) if is_new else best
+        assignment = self._join(doc, story, when, (ids, weights, year), minhash, None, is_new)
+        merged = None if is_new else self._merge_look_alikes(story, not_before)
+        if not merged:
+            return assignment
+        survivor, folded = merged
+        return Assignment(survivor, is_new and survivor == story.story_id, None, folded)
+
+    def restore(self, doc: Doc, story_id: int, copy_of: str | None = None) -> None:
+        """Re-enter a stored decision at start-up, without deciding again.
+
+        Call in publication order. ``copy_of`` is the stored original's key, if any.
+        """
+        if doc.key in self._entries:
+            return
+        when = self._advance_clock(doc.published)
+        self._highest_restored = max(self._highest_restored, story_id)
+        vector = self._vector(doc)
+        story = self._clusters.stories.get(story_id)
+        if story is None:
+            story = self._clusters.open(story_id, _language(doc.language), when)
+        minhash = self._copies.signature(doc.text)
+        copy_of = copy_of if copy_of in self._entries else None
+        self._join(doc, story, when, vector, minhash, copy_of, False)
+
+    def evict_older_than(self, moment: datetime | float) -> list[int]:
+        """Close stories not updated since ``moment``; returns their ids."""
+        cutoff = moment.timestamp() if isinstance(moment, datetime) else moment
+        closed = list(self._clusters.expired(cutoff))
+        for story in closed:
+            self._close(story)
+        return [story.story_id for story in closed]
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def story_of(self, key: str) -> int | None:
+        entry = self._entries.get(key)
+        return entry.story_id if entry is not None else None
+
+    def copy_of(self, key: str) -> str | None:
+        """The original an open article was found to copy, if any."""
+        entry = self._entries.get(key)
+        return entry.copy_of if entry is not None else None
+
+    def members(self, story_id: int) -> list[str]:
+        story = self._clusters.stories.get(story_id)
+        return list(story.members) if story is not None else []
+
+    def representative(self, story_id: int) -> str:
+        """The article closest to the story's centre (its headline), not the first or longest.
+
+        Copies are never chosen (they repeat an original that is a member already).
+        """
+        story = self._clusters.stories.get(story_id)
+        if story is None:
+            if story_id in self._archived_representative:
+                return self._archived_representative[story_id]
+            raise KeyError(f"story {story_id}: not in the index (closed or never seen)")
+        best_key, best_similarity = story.members[0], -1.0
+        for key in story.members:
+            entry = self._entries[key]
+            if entry.copy_of is not None:
+                continue
+            similarity = story.cosine(entry.ids, entry.weights, entry.norm)
+            if similarity > best_similarity + 1e-9:
+                best_key, best_similarity = key, similarity
+        return best_key
+
+    def related(self, story_id: int, k: int = 5) -> list[tuple[int, float]]:
+        """Stories most similar in content (open or closed), best first, with cosines."""
+        story = self._clusters.stories.get(story_id) or self._archive.stories.get(story_id)
+        if story is None:
+            raise KeyError(f"story {story_id}: not in the index (closed or never seen)")
+        scored = {}
+        for stories in (self._clusters, self._archive):
+            for other in stories.candidates(story.ids, story.weights, story.language, -math.inf):
+                if other.story_id != story_id:
+                    scored[other.story_id] = other.cosine(story.ids, story.weights, story.norm)
+        ranked = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))
+        return [(sid, round(sim, 4)) for sid, sim in ranked[:k] if sim > 0]
+
+    def memory_bytes(self) -> int:
+        """Estimated bytes held (arrays exactly, Python containers by measured averages)."""
+        entries = sum(e.ids.nbytes + e.weights.nbytes + 290 for e in self._entries.values())
+        return (
+            entries
+            + self._clusters.memory_bytes()
+            + self._archive.memory_bytes()
+            + self._copies.memory_bytes()
+            + self._vocabulary.memory_bytes()
+            + len(self._archived_representative) * 120
+        )
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _advance_clock(self, published: datetime | None) -> float:
+        when = _timestamp(published)
+        if when is None:
+            return self._latest
+        if when > self._latest:
+            self._latest = when
+            self.evict_older_than(when - self.window_seconds)
+        return when
+
+    def _new_id(self) -> int:
+        if self._external_ids is not None:
+            return self._external_ids()
+        self._last_id = max(self._last_id, self._highest_restored) + 1
+        return self._last_id
+
+    def _vector(self, doc: Doc):
+        """(term ids, weights, dominant year) of an article."""
+        features = extract_features(doc.title, doc.text)
+        ids, weights = vectorize(features, self._vocabulary, self.settings.blocks)
+        return ids, weights, features.year
+
+    def _original(self, doc: Doc, minhash, language: str) -> str | None:
+        """The article ``doc`` copies: the one it links to, else the earliest (and if that is
+        itself a copy, its original)."""
+        matches = []
+        for key, _ in self._copies.copies_of(minhash):
+            entry = self._entries.get(key)
+            if entry is None or entry.story_id not in self._clusters.stories:
+                continue
+            story_language = self._clusters.stories[entry.story_id].language
+            if languages_match(story_language, language):
+                matches.append((key, entry))
+        if not matches:
+            return None
+        links = set(doc.links)
+        linked = [(key, e) for key, e in matches if e.url and e.url in links]
+        if linked:  # the copier's own attribution beats our arrival order
+            return min(linked, key=lambda m: (m[1].when, m[1].order))[0]
+        key, entry = min(matches, key=lambda m: (m[1].when, m[1].order))
+        return entry.copy_of or key
+
+    def _join(self, doc, story: Story, when, vector, minhash, copy_of, is_new):
+        ids, weights, year = vector
+        self._entries[doc.key] = _Entry(
+            story.story_id, when, ids, weights, doc.url, copy_of, next(self._order)
+        )
+        self._clusters.add_member(
+            story, doc.key, ids, weights, when, in_centre=copy_of is None, year=year
+        )
+        if minhash is not None:
+            self._copies.add(doc.key, minhash)
+        while len(self._entries) > self.max_docs:
+            oldest = self._clusters.oldest(sparing=story)
+            if oldest is None:
+                break
+            self._close(oldest)
+        return Assignment(story.story_id, is_new, copy_of, [])
+
+    def _merge_look_alikes(self, story: Story, not_before: float):
+        """Fold open stories that now look like ``story`` into the larger of the two.
+
+        A new story is a single article that no story accepted, so only a story that
+        just grew is checked.
+        """
+        survivor, folded = story, []
+        others = self._clusters.candidates(story.ids, story.weights, story.language, not_before)
+        for other in others[: self.settings.clusters.merge_candidates + 1]:
+            if other.story_id not in self._clusters.stories or other is survivor:
+                continue
+            if not self._clusters.same_event(survivor, other):
+                continue
+            keep, gone = (
+                (survivor, other)
+                if len(survivor.members) >= len(other.members)
+                else (other, survivor)
+            )
+            for key in gone.members:
+                self._entries[key].story_id = keep.story_id
+            self._clusters.merge(keep, gone)
+            folded.append(gone.story_id)
+            survivor = keep
+        if not folded:
+            return None
+        return survivor.story_id, folded
+
+    def _close(self, story: Story) -> None:
+        """Move a story out of the window: keep its centre for ``related``, forget articles."""
+        if story.members:
+            self._archived_representative[story.story_id] = self.representative(story.story_id)
+        self._copies.remove(story.members)
+        for key in story.members:
+            self._entries.pop(key, None)
+        self._clusters.drop(story)
+        summary = self._archive.open(story.story_id, story.language, story.last_seen)
+        self._archive.add_member(summary, "", story.ids, story.weights, story.last_seen)
+        summary.members = []
+        while len(self._archive.stories) > self.settings.max_archived_stories:
+            oldest = self._archive.oldest()
+            if oldest is None:
+                break
+            self._archive.drop(oldest)
+            self._archived_representative.pop(oldest.story_id, None)

@@ -1,0 +1,122 @@
+"""Training pairs for the join model, from articles labelled with their real story.
+
+The stream is replayed as the engine sees it (same vectors, same online document
+frequencies), but with the true stories: every article is compared with the few
+stories opened so far that resemble it most (as the engine's index would retrieve
+them: usually its own story and its look-alike sibling), and each comparison becomes
+one (features, belongs) pair. Stories are small early in the stream, as they are in
+production, so the model learns how much evidence a story of each size needs.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from newsdesk.stories.features import extract_features
+from newsdesk.stories.model import pair_features
+from newsdesk.stories.vectors import (
+    BlockWeights,
+    Side,
+    Vocabulary,
+    add_sparse,
+    block_norms,
+    name_profile,
+    vectorize,
+)
+
+
+def _side(ids, weights, year, vocabulary: Vocabulary) -> Side:
+    return Side(
+        ids,
+        weights,
+        block_norms(ids, weights, vocabulary),
+        name_profile(ids, weights, vocabulary),
+        year,
+    )
+
+
+def _dominant(years: Counter) -> int | None:
+    return max(years.items(), key=lambda pair: (pair[1], pair[0]))[0] if years else None
+
+
+def join_training_pairs(
+    articles: Iterable[tuple[str, str, str]], blocks: BlockWeights, candidates: int = 3
+) -> list[tuple[np.ndarray, bool]]:
+    """``articles``: (title, text, true story label) in stream order."""
+    vocabulary = Vocabulary(200_000)
+    stories: dict[str, tuple] = {}  # label -> (Side, size, year counts)
+    pairs = []
+    for title, text, label in articles:
+        features = extract_features(title, text)
+        ids, weights = vectorize(features, vocabulary, blocks)
+        article = _side(ids, weights, features.year, vocabulary)
+        compared = [
+            (pair_features(article, story, size, vocabulary), other == label)
+            for other, (story, size, _) in stories.items()
+        ]
+        # the engine only weighs the few stories its index retrieves: learn from those
+        compared.sort(key=lambda pair: -float(np.dot(pair[0][1:4], article.norms)))
+        pairs.extend(compared[:candidates])
+        story, size, years = stories.get(label, (None, 0, Counter()))
+        s_ids, s_weights = (
+            (ids, weights) if story is None else add_sparse(story.ids, story.weights, ids, weights)
+        )
+        if features.year is not None:
+            years[features.year] += 1
+        stories[label] = (_side(s_ids, s_weights, _dominant(years), vocabulary), size + 1, years)
+    return pairs
+
+
+def merge_training_pairs(
+    articles: Iterable[tuple[str, str, str]],
+    blocks: BlockWeights,
+    seed: int = 0,
+    max_fragment: int = 6,
+    min_cosine: float = 0.1,
+) -> list[tuple[np.ndarray, bool]]:
+    """Pairs of story fragments: same real story (merge) or not, as the engine meets them.
+
+    Each real story is cut at random into fragments of 1..``max_fragment`` articles (the
+    pieces an online clusterer leaves when it is unsure); every two fragments whose
+    centres share enough (cosine >= ``min_cosine``) make one pair.
+    """
+    rng = np.random.default_rng(seed)
+    vocabulary = Vocabulary(200_000)
+    by_label: dict[str, list] = {}
+    for title, text, label in articles:
+        features = extract_features(title, text)
+        by_label.setdefault(label, []).append(
+            (*vectorize(features, vocabulary, blocks), features.year)
+        )
+    fragments = []
+    for label, vectors in by_label.items():
+        order = rng.permutation(len(vectors))
+        start = 0
+        while start < len(order):
+            size = int(rng.integers(1, max_fragment + 1))
+            ids, weights = vectors[order[start]][0][:0], vectors[order[start]][1][:0]
+            years: Counter = Counter()
+            for index in order[start : start + size]:
+                ids, weights = add_sparse(ids, weights, *vectors[index][:2])
+                if vectors[index][2] is not None:
+                    years[vectors[index][2]] += 1
+            fragments.append(
+                (
+                    label,
+                    _side(ids, weights, _dominant(years), vocabulary),
+                    len(order[start : start + size]),
+                )
+            )
+            start += size
+    pairs = []
+    for i, (label_a, a, size_a) in enumerate(fragments):
+        norm_a = float(np.linalg.norm(a.weights))
+        for label_b, b, size_b in fragments[i + 1 :]:
+            features = pair_features(a, b, min(size_a, size_b), vocabulary)
+            overall = float(np.dot(features[1:4], a.norms * b.norms)) / (
+                norm_a * float(np.linalg.norm(b.weights))
+            )
+            if overall >= min_cosine:
+                pairs.append((features, label_a == label_b))
+    return pairs

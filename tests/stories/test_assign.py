@@ -1,0 +1,140 @@
+"""Stories in the database: assignment, copies, headline, topics, related, editor actions."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsdesk.articles.models import Article
+from newsdesk.sources.models import Publisher, Source, Topic
+from newsdesk.stories import assign
+from newsdesk.stories.models import Story, StoryArticle
+from newsdesk.stories.rank import story_score
+
+FIXTURES = Path(__file__).parent / "fixtures"
+START = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)
+
+
+def read(name):
+    title, _, text = (FIXTURES / name).read_text().partition("\n")
+    return title, text
+
+
+@pytest.fixture
+def make_article(db):
+    world = Topic.objects.create(name="World", slug="world")
+    count = iter(range(1000))
+
+    def make(title, text, publisher_name, minutes=0, section="", language="en"):
+        n = next(count)
+        publisher, _ = Publisher.objects.get_or_create(
+            slug=publisher_name.lower().replace(" ", "-"),
+            defaults={"name": publisher_name, "domain": f"{n}.example"},
+        )
+        source, created = Source.objects.get_or_create(
+            url=f"https://{publisher.slug}.example/rss", defaults={"publisher": publisher}
+        )
+        if created:
+            source.topics.add(world)
+        url = f"https://{publisher.slug}.example/{n}"
+        return Article.objects.create(
+            url=url,
+            url_hash=Article.hash_url(url),
+            source=source,
+            publisher=publisher,
+            title=title,
+            text=text,
+            excerpt=text[:200],
+            section=section,
+            language=language,
+            published_at=START + timedelta(minutes=minutes),
+        )
+
+    return make
+
+
+def story_of(article):
+    return StoryArticle.objects.get(article=article).story
+
+
+def test_a_wire_report_its_copy_and_another_report_make_one_story(make_article):
+    wire = make_article(*read("wire-article.txt"), "Newsdesk Wire")
+    copy = make_article(*read("blog-copy.txt"), "Buzz Blog", minutes=40)
+    own = make_article(*read("own-report.txt"), "Harbour Herald", minutes=90)
+    assign.assign_articles([wire.pk, copy.pk, own.pk])
+    story = story_of(wire)
+    assert story_of(copy) == story == story_of(own)
+    assert StoryArticle.objects.get(article=copy).copy_of_id == wire.pk
+    assert StoryArticle.objects.get(article=own).copy_of_id is None  # not a copy
+    assert story.publisher_count == 3 and story.article_count == 3
+    assert story.title != copy.title  # a copy is never the headline
+    assert list(story.topics.values_list("slug", flat=True)) == ["world"]
+
+
+def test_look_alike_events_stay_apart_and_link_as_related(make_article):
+    events = json.loads((FIXTURES / "events.json").read_text())["articles"]
+    articles = {}
+    for minutes, item in enumerate(events):
+        articles[item["key"]] = (
+            item["event"],
+            make_article(item["title"], item["text"], f"Pub {minutes % 3}", minutes),
+        )
+    assign.assign_articles([article.pk for _, article in articles.values()])
+    by_event = {}
+    for event, article in articles.values():
+        by_event.setdefault(event, set()).add(story_of(article).pk)
+    stories_of = {event: ids for event, ids in by_event.items()}
+    assert stories_of["quake-a"].isdisjoint(stories_of["quake-b"])
+    assert stories_of["launch-a"].isdisjoint(stories_of["launch-b"])
+    quake_a = Story.objects.get(pk=next(iter(stories_of["quake-a"])))
+    related = set(quake_a.related.values_list("pk", flat=True))
+    assert related & stories_of["quake-b"], "the other earthquake is related by content"
+    assert not related & stories_of["football"]
+
+
+def test_section_names_an_existing_topic(make_article):
+    Topic.objects.create(name="Transport", slug="transport")
+    article = make_article(*read("own-report.txt"), "Harbour Herald", section="Transport")
+    assign.assign_articles([article.pk])
+    assert set(story_of(article).topics.values_list("slug", flat=True)) == {"world", "transport"}
+
+
+def test_assigning_again_changes_nothing(make_article):
+    article = make_article(*read("wire-article.txt"), "Newsdesk Wire")
+    assign.assign_articles([article.pk])
+    assign.assign_articles([article.pk])
+    assert StoryArticle.objects.count() == 1 and Story.objects.count() == 1
+
+
+def test_a_merge_by_an_editor_rebuilds_every_consumers_index(make_article):
+    first = make_article(*read("wire-article.txt"), "Newsdesk Wire")
+    events = json.loads((FIXTURES / "events.json").read_text())["articles"]
+    other = make_article(events[-1]["title"], events[-1]["text"], "Sports Desk", 5)
+    assign.assign_articles([first.pk, other.pk])
+    index_before = assign.story_index()
+    assign.merge_stories(story_of(other).pk, story_of(first).pk)
+    assign.editors_changed_stories()
+    assert index_before.story_of(str(other.pk)) != story_of(first).pk
+    rebuilt = assign.story_index()
+    assert rebuilt is not index_before
+    assert rebuilt.story_of(str(other.pk)) == story_of(first).pk  # memory follows the merge
+
+
+def test_merged_story_points_to_the_survivor(make_article):
+    a = make_article(*read("wire-article.txt"), "Newsdesk Wire")
+    assign.assign_articles([a.pk])
+    empty = Story.objects.create(title="Duplicate")
+    assign.merge_stories(empty.pk, story_of(a).pk)
+    empty.refresh_from_db()
+    assert empty.merged_into_id == story_of(a).pk
+    assert not Story.objects.visible().filter(pk=empty.pk).exists()
+
+
+def test_score_rises_with_publishers_and_velocity_and_decays_with_age():
+    now = START
+    assert story_score(5, 0, now, now) > story_score(1, 0, now, now)
+    assert story_score(2, 6, now, now) > story_score(2, 0, now, now)
+    assert story_score(2, 0, now - timedelta(hours=12), now) == pytest.approx(
+        story_score(2, 0, now, now) / 2
+    )
