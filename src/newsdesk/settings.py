@@ -114,6 +114,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsdesk.web.middleware.SiteHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -168,15 +170,26 @@ STORAGES = {
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
     }
+    CACHES["images"] = CACHES["default"]
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "newsdesk_cache",
-        }
+            # The whole-page cache needs room; the default of 300 entries would cull it.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        # Proxied publisher images: local files in the embedded default only.
+        "images": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "image-cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
     }
+NEWSDESK_IMAGE_CACHE = "images"
+NEWSDESK_PAGE_CACHE_SECONDS = env_int("NEWSDESK_PAGE_CACHE_SECONDS", 30)
 
 # --- background tasks -----------------------------------------------------------------
 TASKS = {
@@ -231,6 +244,12 @@ NEWSDESK_STORY_WINDOW_HOURS = env_int("NEWSDESK_STORY_WINDOW_HOURS", 72)
 NEWSDESK_EXCERPT_CHARS = env_int("NEWSDESK_EXCERPT_CHARS", 300)
 NEWSDESK_DIGEST_HOUR = env_int("NEWSDESK_DIGEST_HOUR", 7)
 NEWSDESK_CONFIRM_MAX_AGE = env_int("NEWSDESK_CONFIRM_MAX_AGE", 3 * 24 * 3600)
+
+# --- consent: non-essential services an operator enables (none by default) -------------
+# A JSON list; each service declares its purpose, the hosts it loads from and its cookies
+# with their durations (see the README). With none declared, no banner is shown.
+NEWSDESK_SERVICES = os.environ.get("NEWSDESK_SERVICES", "").strip() or []
+NEWSDESK_CONSENT_POLICY_VERSION = os.environ.get("NEWSDESK_CONSENT_POLICY_VERSION", "")
 
 # --- security -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

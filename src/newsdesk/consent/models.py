@@ -12,3 +12,6 @@ class ConsentRecord(models.Model):
     policy_version = models.CharField(max_length=40)
     choices = models.JSONField(default=dict)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"consent {self.id} ({self.policy_version}, {self.created_at:%Y-%m-%d})"

@@ -26,7 +26,6 @@ import numpy as np
 
 from newsdesk.stories.model import JoinModel, pair_features
 from newsdesk.stories.vectors import (
-    NameProfile,
     Side,
     TermIds,
     Vocabulary,
@@ -49,9 +48,9 @@ class Story:
     ids: TermIds = field(default_factory=lambda: np.zeros(0, np.int32))
     weights: Weights = field(default_factory=lambda: np.zeros(0, np.float32))
     norm: float = 0.0
-    norms: np.ndarray = field(default_factory=lambda: np.zeros(3))
-    names: NameProfile = NameProfile((), frozenset())
+    summary: Side | None = None  # what the models compare; made when first needed
     years: Counter = field(default_factory=Counter)
+    months: Counter = field(default_factory=Counter)
     size: int = 0
     first_seen: float = 0.0
     last_seen: float = 0.0
@@ -64,8 +63,11 @@ class Story:
             return None
         return max(self.years.items(), key=lambda pair: (pair[1], pair[0]))[0]
 
-    def side(self) -> Side:
-        return Side(self.ids, self.weights, self.norms, self.names, self.year)
+    @property
+    def month(self) -> str | None:
+        """The month most of its articles mention."""
+        return self.months.most_common(1)[0][0] if self.months else None
+
 
     def cosine(self, ids: TermIds, weights: Weights, norm: float) -> float:
         if not self.norm or not norm:
@@ -129,22 +131,42 @@ class StoryClusters:
     def belonging(self, story: Story, article: Side) -> float:
         """Probability that an article belongs to a story."""
         return self.join.probability(
-            pair_features(article, story.side(), story.size, self.vocabulary)
+            pair_features(article, self.side(story), story.size, self.vocabulary)
         )
 
     def same_event(self, a: Story, b: Story) -> bool:
         """Whether two stories are fragments of one event (merge model)."""
-        features = pair_features(a.side(), b.side(), min(a.size, b.size), self.vocabulary)
+        features = pair_features(self.side(a), self.side(b), min(a.size, b.size), self.vocabulary)
         return self.merge_model.probability(features) >= self.merge_model.threshold
 
-    def ranked(self, ids, weights, year, language, not_before) -> list[tuple[float, Story]]:
-        """Candidate stories for an article with their probabilities, most likely first."""
+    def side(self, story: Story) -> Side:
+        """A story's centre as the models see it, kept until the story changes.
+
+        Made only for stories that are compared (most stories grow without being a
+        candidate for anything in between), so growing a story stays cheap.
+        """
+        if story.summary is None:
+            story.summary = Side(
+                story.ids,
+                story.weights,
+                block_norms(story.ids, story.weights, self.vocabulary),
+                name_profile(story.ids, story.weights, self.vocabulary),
+                story.year,
+                story.month,
+            )
+        return story.summary
+
+    def ranked(self, ids, weights, dating, language, not_before) -> list[tuple[float, Story]]:
+        """Candidate stories for an article with their probabilities, most likely first.
+
+        ``dating`` is the (year, month) the article mentions most, each possibly None.
+        """
         article = Side(
             ids,
             weights,
             block_norms(ids, weights, self.vocabulary),
             name_profile(ids, weights, self.vocabulary),
-            year,
+            *dating,
         )
         scored = [
             (self.belonging(s, article), s)
@@ -171,7 +193,7 @@ class StoryClusters:
         weights,
         when: float,
         in_centre: bool = True,
-        year: int | None = None,
+        dating: tuple[int | None, str | None] = (None, None),
     ) -> None:
         story.members.append(key)
         if when > story.last_seen:
@@ -180,8 +202,11 @@ class StoryClusters:
         story.first_seen = min(story.first_seen, when)
         if in_centre:
             story.size += 1
+            year, month = dating
             if year is not None:
                 story.years[year] += 1
+            if month is not None:
+                story.months[month] += 1
             self._add_to_centre(story, ids, weights)
             self._post(story, top_terms(ids, weights, self.settings.posted_terms))
 
@@ -195,8 +220,7 @@ class StoryClusters:
             )
             story.ids, story.weights = story.ids[keep], story.weights[keep]
         story.norm = float(np.sqrt(np.dot(story.weights, story.weights)))
-        story.norms = block_norms(story.ids, story.weights, self.vocabulary)
-        story.names = name_profile(story.ids, story.weights, self.vocabulary)
+        story.summary = None
 
     def _post(self, story: Story, term_ids: TermIds) -> None:
         cap = self.settings.posting_cap
@@ -226,6 +250,7 @@ class StoryClusters:
         keep.members.extend(folded.members)
         keep.size += folded.size
         keep.years.update(folded.years)
+        keep.months.update(folded.months)
         self._add_to_centre(keep, folded.ids, folded.weights)
         self._post(keep, top_terms(folded.ids, folded.weights, self.settings.posted_terms))
         keep.first_seen = min(keep.first_seen, folded.first_seen)

@@ -55,21 +55,31 @@ class EngineSettings:
     merge: JoinModel = MERGE_MODEL
     copy_threshold: float = 0.5
     copy_num_perm: int = 64
-    copy_lookback: int = 30_000
+    copy_lookback: int = 12_000
     max_archived_stories: int = 50_000
 
 
+ENTRY_TERMS = 32  # heaviest terms kept per open article: enough to find the central one
+
+
 class _Entry:
-    """What is kept of an open article."""
+    """What is kept of an open article: its story, and a short vector for ``representative``.
+
+    The full vector went into its story's centre when it joined; only the article's
+    ``ENTRY_TERMS`` heaviest terms are kept (as float32) to tell how central it is.
+    """
 
     __slots__ = ("story_id", "when", "ids", "weights", "norm", "url", "copy_of", "order")
 
     def __init__(self, story_id, when, ids, weights, url, copy_of, order):
+        if len(ids) > ENTRY_TERMS:
+            keep = np.sort(np.argpartition(-weights, ENTRY_TERMS)[:ENTRY_TERMS])
+            ids, weights = ids[keep], weights[keep]
         self.story_id = story_id
         self.when = when
         self.ids = ids
-        self.weights = weights
-        self.norm = float(np.sqrt(np.dot(weights, weights)))
+        self.weights = weights.astype(np.float32, copy=False)
+        self.norm = float(np.sqrt(np.dot(self.weights, self.weights)))
         self.url = url
         self.copy_of = copy_of
         self.order = order
@@ -128,20 +138,20 @@ class StoryIndex:
             return Assignment(known.story_id, False, known.copy_of, [])
         when = self._advance_clock(doc.published)
         language = _language(doc.language)
-        ids, weights, year = self._vector(doc)
+        ids, weights, dating = self._vector(doc)
         minhash = self._copies.signature(doc.text)
         original = self._original(doc, minhash, language) if minhash is not None else None
         if original is not None:
             story = self._clusters.stories[self._entries[original].story_id]
             return self._join(
-                doc, story, when, (ids, weights, year), minhash, copy_of=original, is_new=False
+                doc, story, when, (ids, weights, dating), minhash, copy_of=original, is_new=False
             )
         not_before = when - self.window_seconds
-        ranked = self._clusters.ranked(ids, weights, year, language, not_before)
+        ranked = self._clusters.ranked(ids, weights, dating, language, not_before)
         best = ranked[0][1] if ranked else None
         is_new = best is None or ranked[0][0] < self.settings.join.threshold
         story = self._clusters.open(self._new_id(), language, when) if is_new else best
-        assignment = self._join(doc, story, when, (ids, weights, year), minhash, None, is_new)
+        assignment = self._join(doc, story, when, (ids, weights, dating), minhash, None, is_new)
         merged = None if is_new else self._merge_look_alikes(story, not_before)
         if not merged:
             return assignment
@@ -254,10 +264,10 @@ class StoryIndex:
         return self._last_id
 
     def _vector(self, doc: Doc):
-        """(term ids, weights, dominant year) of an article."""
+        """(term ids, weights, (dominant year, dominant month)) of an article."""
         features = extract_features(doc.title, doc.text)
         ids, weights = vectorize(features, self._vocabulary, self.settings.blocks)
-        return ids, weights, features.year
+        return ids, weights, (features.year, features.month)
 
     def _original(self, doc: Doc, minhash, language: str) -> str | None:
         """The article ``doc`` copies: the one it links to, else the earliest (and if that is
@@ -280,12 +290,12 @@ class StoryIndex:
         return entry.copy_of or key
 
     def _join(self, doc, story: Story, when, vector, minhash, copy_of, is_new):
-        ids, weights, year = vector
+        ids, weights, dating = vector
         self._entries[doc.key] = _Entry(
             story.story_id, when, ids, weights, doc.url, copy_of, next(self._order)
         )
         self._clusters.add_member(
-            story, doc.key, ids, weights, when, in_centre=copy_of is None, year=year
+            story, doc.key, ids, weights, when, in_centre=copy_of is None, dating=dating
         )
         if minhash is not None:
             self._copies.add(doc.key, minhash)

@@ -4,9 +4,9 @@ Three kinds of evidence, kept apart because they tell different things:
 
 * ``words``: the content vocabulary (what kind of event: earthquake, rehab, launch);
 * ``names``: capitalised spans (who and where: Tara Reid vs. Lindsay Lohan,
-  Indonesia vs. Chile), found without an NLP model: a run of capitalised words,
-  where a sentence's first word only counts when the article never uses it in
-  lower case (so "Police said ..." is not a name, "Reid said ..." is);
+  Indonesia vs. Chile), found without an NLP model: a run of capitalised words
+  that the article never writes in lower case (so "Police said ..." and a Title Case
+  headline's "Fires Coach" are not names, "Reid said ..." is);
 * ``numbers``: figures, years and dates (26 pirates vs. 23 pirates, 2008 vs. 2013),
   and the ``year`` the article mentions most (datelines, "in 2013").
 
@@ -35,6 +35,20 @@ does did would could may might must shall told according one two new mr mrs ms d
 """.split()
 )
 
+# When an event happened, in words: weekdays and months become date terms (look-alike
+# events of one kind rarely share both), "May" only before or after a figure.
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+MONTHS = {
+    **{m: m for m in "january february march april june july august september october november "
+       "december".split()},
+    **{m[:3]: m for m in "january february march april june july august october november "
+       "december".split()},
+    "sept": "september",
+    "sep": "september",
+}
+DATE_WORDS = WEEKDAYS | MONTHS.keys() | {"may"}
+POSSESSIVE = ("'s", "’s")
+
 # Capitalised words that are not names of anything: days, months, datelines.
 NOT_NAMES = frozenset(
     """
@@ -55,6 +69,7 @@ class Features:
     names: Counter
     numbers: Counter
     year: int | None = None  # the year the article mentions most (the latest on a tie)
+    month: str | None = None  # the month it mentions most (the first named on a tie)
 
 
 def _word_key(lower: str) -> str:
@@ -68,34 +83,46 @@ def extract_features(title: str, text: str) -> Features:
     """Count words, names and numbers of an article; the title counts twice (it is the gist).
 
     When the text already starts with the title (feeds that repeat it), it is not counted
-    a third time. One regular-expression pass finds words, numbers and sentence breaks.
+    a third time. One regular-expression pass finds words, numbers and sentence breaks;
+    the per-token loop only follows capitalised spans, and stopwords and plural folding
+    are applied once per distinct word (this runs for every article: it is the hot path).
     """
     title = (title or "").strip()
     text = (text or "").strip()
     body = text if title and text.startswith(title) else f"{title}\n{text}" if title else text
     pieces = TOKEN_OR_BREAK_RE.findall(body)
     lowercase_seen = {word for word, _, _ in pieces if word and word[0].islower()}
-    words: list[str] = []
+    tokens: list[str] = []
     names: list[str] = []
     numbers: list[str] = []
     span: list[str] = []
+    months: list[str] = []
     sentence_start = True
-    for word, number, _ in pieces:
+    for position, (word, number, _) in enumerate(pieces):
         if word:
             lower = word.lower()
-            if lower[-2:] in ("'s", "’s"):
+            if lower[-2:] in POSSESSIVE:
                 lower = lower[:-2]
-            if (
-                word[0].isupper()
-                and lower not in NOT_NAMES
-                and not (sentence_start and (lower in STOPWORDS or lower in lowercase_seen))
-            ):
-                span.append(lower)
+            tokens.append(lower)
+            if word[0].isupper():
+                if lower in DATE_WORDS:
+                    date_term = _date_term(lower, pieces, position)
+                    if date_term is not None:
+                        numbers.append(date_term)
+                        if date_term not in WEEKDAYS:
+                            months.append(date_term)
+                if (
+                    lower not in NOT_NAMES
+                    and lower not in lowercase_seen
+                    and not (sentence_start and lower in STOPWORDS)
+                ):
+                    span.append(lower)
+                elif span:
+                    _add_span(names, span)
+                    span = []
             elif span:
                 _add_span(names, span)
                 span = []
-            if len(lower) > 1 and lower not in STOPWORDS:
-                words.append(_word_key(lower))
             sentence_start = False
             continue
         if span:
@@ -109,16 +136,28 @@ def extract_features(title: str, text: str) -> Features:
             sentence_start = True
     if span:
         _add_span(names, span)
-    for word, _, _ in TOKEN_OR_BREAK_RE.findall(title):
-        lower = word.lower()
-        if len(lower) > 1 and lower not in STOPWORDS:
-            words.append(_word_key(lower))
+    tokens.extend(word.lower() for word, _, _ in TOKEN_OR_BREAK_RE.findall(title) if word)
+    words: Counter = Counter()
+    for token, count in Counter(tokens).items():
+        if len(token) > 1 and token not in STOPWORDS:
+            words[_word_key(token)] += count
     return Features(
-        words=Counter(words),
+        words=words,
         names=Counter(names),
         numbers=Counter(numbers),
         year=dominant_year(numbers),
+        month=Counter(months).most_common(1)[0][0] if months else None,
     )
+
+
+def _date_term(lower: str, pieces: list, position: int) -> str | None:
+    """A weekday or a month named by a capitalised word, spelled out in full."""
+    if lower in WEEKDAYS:
+        return lower
+    if lower == "may":
+        near = pieces[position - 1 : position] + pieces[position + 1 : position + 2]
+        return "may" if any(number for _, number, _ in near) else None
+    return MONTHS.get(lower)
 
 
 def dominant_year(numbers: list[str]) -> int | None:

@@ -3,9 +3,12 @@
 One similarity threshold cannot serve both a two-article story and a fifty-article
 one, nor tell look-alike events apart: they share their words (high word cosine) and
 differ in names, numbers and dates. The model weighs the three block cosines (words,
-names, numbers), whether both sides have names/numbers at all, whether each side's
-heaviest names appear in the other, whether the years they mention most agree, and
-the story's size. A second model with the same features decides merges of two stories.
+names, numbers; weekdays and months are date terms of the numbers block), whether both
+sides have names/numbers at all, whether each side's heaviest names appear in the
+other, whether both are mainly about the same name (who or where: a DUI arrest of one
+player is not that of his team-mate), whether the years and months they mention most
+agree, and the story's size. A second model with the same features decides merges
+of two stories.
 
 Their coefficients were fitted on labelled news (``training.py`` on the ECB+ dev
 sample); ``bench/clustering.py`` refits them with folds grouped by topic and reports
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsdesk.stories.vectors import Side, Vocabulary, block_cosines, name_coverage
+from newsdesk.stories.vectors import Side, Vocabulary, block_cosines, lead_names, name_coverage
 
 FEATURE_NAMES = (
     "bias",
@@ -33,6 +36,11 @@ FEATURE_NAMES = (
     "story_names_covered",
     "same_year",
     "different_years",
+    "same_month",
+    "different_months",
+    "same_main_name",
+    "article_main_name_in_story",
+    "story_main_name_in_article",
 )
 
 
@@ -40,6 +48,7 @@ def pair_features(a: Side, b: Side, story_size: int, vocabulary: Vocabulary) -> 
     """What the model sees of an article (``a``) against a story (``b``), or two stories."""
     cosines = block_cosines(a.ids, a.weights, a.norms, b.ids, b.weights, b.norms, vocabulary)
     both_dated = a.year is not None and b.year is not None
+    both_months = a.month is not None and b.month is not None
     return np.array(
         [
             1.0,
@@ -53,6 +62,9 @@ def pair_features(a: Side, b: Side, story_size: int, vocabulary: Vocabulary) -> 
             name_coverage(b.names, a.names),
             float(both_dated and a.year == b.year),
             float(both_dated and a.year != b.year),
+            float(both_months and a.month == b.month),
+            float(both_months and a.month != b.month),
+            *lead_names(a.names, b.names),
         ]
     )
 
@@ -73,11 +85,17 @@ class JoinModel:
 # for precision (a wrong merge hurts readers more than a missed one). bench/clustering.py
 # refits both with folds grouped by topic and reports that score too.
 JOIN_MODEL = JoinModel(
-    (-3.5665, 6.0278, 5.069, 5.1065, 0.2427, -2.1703, -0.6766, 0.7301, 2.1601, 1.1611, -0.8976),
+    (
+        -3.5448, 5.2566, 5.0651, 5.1996, 0.1739, -1.8653, -0.6239, 0.2649, 1.247, 1.5304,
+        -0.7663, 0.2451, -0.8301, -0.5851, 0.6732, 1.2457,
+    ),
     threshold=0.85,
 )
 MERGE_MODEL = JoinModel(
-    (-4.0406, 3.3361, 5.2889, 5.2969, 0.0, -2.1916, -2.0409, 1.2942, 1.7019, 2.1821, -0.8437),
+    (
+        -3.5047, 2.2281, 5.0411, 6.0646, -0.0, -1.9293, -1.99, 0.3663, 1.2371, 2.2113,
+        -0.8136, 0.0996, -0.9413, -0.2403, 1.1353, 0.4207,
+    ),
     threshold=0.7,
 )
 

@@ -51,6 +51,12 @@ class Story(models.Model):
         verbose_name_plural = "stories"
         indexes = [
             models.Index(fields=["-last_updated_at", "-id"], name="story_recent"),
+            models.Index(fields=["-first_seen_at", "-id"], name="story_first_seen"),
+            models.Index(
+                fields=["-pinned", "-score", "-last_updated_at", "-id"],
+                condition=models.Q(hidden=False, merged_into=None, article_count__gt=0),
+                name="story_ranked",
+            ),
         ]
 
     def __str__(self) -> str:

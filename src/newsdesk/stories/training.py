@@ -26,13 +26,14 @@ from newsdesk.stories.vectors import (
 )
 
 
-def _side(ids, weights, year, vocabulary: Vocabulary) -> Side:
+def _side(ids, weights, year, vocabulary: Vocabulary, month=None) -> Side:
     return Side(
         ids,
         weights,
         block_norms(ids, weights, vocabulary),
         name_profile(ids, weights, vocabulary),
         year,
+        month,
     )
 
 
@@ -40,31 +41,38 @@ def _dominant(years: Counter) -> int | None:
     return max(years.items(), key=lambda pair: (pair[1], pair[0]))[0] if years else None
 
 
+def _dominant_month(months: Counter) -> str | None:
+    return months.most_common(1)[0][0] if months else None
+
+
 def join_training_pairs(
     articles: Iterable[tuple[str, str, str]], blocks: BlockWeights, candidates: int = 3
 ) -> list[tuple[np.ndarray, bool]]:
     """``articles``: (title, text, true story label) in stream order."""
     vocabulary = Vocabulary(200_000)
-    stories: dict[str, tuple] = {}  # label -> (Side, size, year counts)
+    stories: dict[str, tuple] = {}  # label -> (Side, size, year counts, month counts)
     pairs = []
     for title, text, label in articles:
         features = extract_features(title, text)
         ids, weights = vectorize(features, vocabulary, blocks)
-        article = _side(ids, weights, features.year, vocabulary)
+        article = _side(ids, weights, features.year, vocabulary, features.month)
         compared = [
             (pair_features(article, story, size, vocabulary), other == label)
-            for other, (story, size, _) in stories.items()
+            for other, (story, size, _, _) in stories.items()
         ]
         # the engine only weighs the few stories its index retrieves: learn from those
         compared.sort(key=lambda pair: -float(np.dot(pair[0][1:4], article.norms)))
         pairs.extend(compared[:candidates])
-        story, size, years = stories.get(label, (None, 0, Counter()))
+        story, size, years, months = stories.get(label, (None, 0, Counter(), Counter()))
         s_ids, s_weights = (
             (ids, weights) if story is None else add_sparse(story.ids, story.weights, ids, weights)
         )
         if features.year is not None:
             years[features.year] += 1
-        stories[label] = (_side(s_ids, s_weights, _dominant(years), vocabulary), size + 1, years)
+        if features.month is not None:
+            months[features.month] += 1
+        centre = _side(s_ids, s_weights, _dominant(years), vocabulary, _dominant_month(months))
+        stories[label] = (centre, size + 1, years, months)
     return pairs
 
 
@@ -87,7 +95,7 @@ def merge_training_pairs(
     for title, text, label in articles:
         features = extract_features(title, text)
         by_label.setdefault(label, []).append(
-            (*vectorize(features, vocabulary, blocks), features.year)
+            (*vectorize(features, vocabulary, blocks), features.year, features.month)
         )
     fragments = []
     for label, vectors in by_label.items():
@@ -97,14 +105,17 @@ def merge_training_pairs(
             size = int(rng.integers(1, max_fragment + 1))
             ids, weights = vectors[order[start]][0][:0], vectors[order[start]][1][:0]
             years: Counter = Counter()
+            months: Counter = Counter()
             for index in order[start : start + size]:
                 ids, weights = add_sparse(ids, weights, *vectors[index][:2])
                 if vectors[index][2] is not None:
                     years[vectors[index][2]] += 1
+                if vectors[index][3] is not None:
+                    months[vectors[index][3]] += 1
             fragments.append(
                 (
                     label,
-                    _side(ids, weights, _dominant(years), vocabulary),
+                    _side(ids, weights, _dominant(years), vocabulary, _dominant_month(months)),
                     len(order[start : start + size]),
                 )
             )

@@ -64,6 +64,17 @@ class Vocabulary:
             self.ids[term] = term_id
         return term_id
 
+    def ids_of(self, prefix: str, terms) -> np.ndarray:
+        """Ids of ``prefix + term`` for each term, new terms added (known ones in one pass)."""
+        get = self.ids.get
+        found = [get(prefix + term) for term in terms]
+        if None in found:
+            found = [
+                self.id_of(prefix + term) if known is None else known
+                for term, known in zip(terms, found, strict=True)
+            ]
+        return np.array(found, dtype=np.int32)
+
     def count(self, term_ids: np.ndarray) -> None:
         """Record one more article containing ``term_ids`` (distinct); decay past the bound."""
         self.docs += 1
@@ -100,11 +111,7 @@ def vectorize(
         (features.names, "e:", blocks.names, blocks.keep_names),
         (features.numbers, "n:", blocks.numbers, blocks.keep_numbers),
     ]
-    id_of = vocabulary.id_of
-    block_ids = [
-        np.fromiter((id_of(prefix + term) for term in counts), dtype=np.int32, count=len(counts))
-        for counts, prefix, _, _ in parts
-    ]
+    block_ids = [vocabulary.ids_of(prefix, counts) for counts, prefix, _, _ in parts]
     if learn:
         vocabulary.count(np.concatenate(block_ids))
     all_ids, all_weights = [], []
@@ -158,26 +165,32 @@ def block_cosines(ids_a, w_a, norms_a, ids_b, w_b, norms_b, vocabulary: Vocabula
     return np.divide(dots, lengths, out=np.zeros(len(BLOCK_PREFIXES)), where=lengths > 0)
 
 
+PRESENCE = 0.15  # a name weighing this share of a side's heaviest name is clearly mentioned
+
+
 @dataclass(frozen=True)
 class NameProfile:
-    """A vector's heaviest names and the names it clearly mentions (for ``name_coverage``)."""
+    """A vector's heaviest names, and every name's weight relative to the heaviest one."""
 
     heaviest: tuple[tuple[int, float], ...]
-    clear: frozenset[int]
+    relative: dict[int, float]
 
 
 def name_profile(
-    ids: TermIds, weights: Weights, vocabulary: Vocabulary, k: int = 3, presence: float = 0.15
+    ids: TermIds, weights: Weights, vocabulary: Vocabulary, k: int = 3, kept: int = 16
 ) -> NameProfile:
+    """The ``k`` heaviest names, and the relative weights of the ``kept`` heaviest (bounded,
+    since every open story holds one; names below a twentieth of the heaviest count as 0)."""
     is_name = vocabulary.block_of[ids] == 1
     if not is_name.any():
-        return NameProfile((), frozenset())
+        return NameProfile((), {})
     name_ids, name_w = ids[is_name], weights[is_name]
-    top = np.argsort(-name_w)[:k]
-    clear = name_ids[name_w >= presence * name_w.max()]
+    order = np.argsort(-name_w)[:kept]
+    relative = name_w[order] / name_w[order[0]]
+    order = order[relative >= 0.05]
     return NameProfile(
-        tuple(zip(name_ids[top].tolist(), name_w[top].tolist(), strict=True)),
-        frozenset(clear.tolist()),
+        tuple(zip(name_ids[order[:k]].tolist(), name_w[order[:k]].tolist(), strict=True)),
+        dict(zip(name_ids[order].tolist(), relative[: len(order)].tolist(), strict=True)),
     )
 
 
@@ -189,6 +202,7 @@ class Side(NamedTuple):
     norms: np.ndarray
     names: NameProfile
     year: int | None
+    month: str | None = None
 
 
 def name_coverage(a: NameProfile, b: NameProfile) -> float:
@@ -200,7 +214,21 @@ def name_coverage(a: NameProfile, b: NameProfile) -> float:
     if not a.heaviest:
         return 1.0
     total = sum(w for _, w in a.heaviest)
-    return sum(w for term_id, w in a.heaviest if term_id in b.clear) / total
+    clear = b.relative
+    return sum(w for term_id, w in a.heaviest if clear.get(term_id, 0.0) >= PRESENCE) / total
+
+
+def lead_names(a: NameProfile, b: NameProfile) -> tuple[float, float, float]:
+    """Whether both sides are mainly about the same name, and how much each cares for the
+    other's main name: (same heaviest name, a's main name in b, b's main name in a).
+
+    The sibling events of one kind are about different people or places (a DUI arrest
+    of one player, then of another from the same team): the main name decides.
+    """
+    if not a.heaviest or not b.heaviest:
+        return 0.0, 0.0, 0.0
+    top_a, top_b = a.heaviest[0][0], b.heaviest[0][0]
+    return float(top_a == top_b), b.relative.get(top_a, 0.0), a.relative.get(top_b, 0.0)
 
 
 def top_terms(ids: TermIds, weights: Weights, n: int) -> TermIds:

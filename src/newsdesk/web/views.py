@@ -1,0 +1,285 @@
+"""The public pages: what a visitor reads."""
+
+import logging
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.db import DatabaseError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from newsdesk.consent.services import declared_services
+from newsdesk.sources.models import Publisher, Topic
+from newsdesk.stories.models import Story
+
+from . import listing, presentation
+from .caching import public_page
+from .images import proxied_url
+from .metadata import (
+    PageMeta,
+    absolute,
+    feed_links,
+    robots_for,
+    story_json_ld,
+    story_list_json_ld,
+)
+from .search import SearchResults, search_stories
+from .search_form import SearchForm
+
+log = logging.getLogger(__name__)
+
+RELATED_STORIES = 5
+MAX_SEARCH_PAGES = 20
+
+
+def _list_context(request, page, **extra) -> dict:
+    language = listing.requested_language(request)
+    return {
+        "cards": page.items,
+        "page": page,
+        "language": language,
+        "languages": listing.story_languages(),
+        "cursor": request.GET.get("cursor", ""),
+        **extra,
+    }
+
+
+@public_page
+def front_page(request):
+    language = listing.requested_language(request)
+    page = listing.card_page(
+        listing.visible_stories(language), listing.RANKED, request.GET.get("cursor")
+    )
+    path = reverse("web:front")
+    title = _("Top stories")
+    meta = PageMeta(
+        title=title,
+        path=path,
+        description=_(
+            "Every publisher's coverage of the day's stories, with links to the originals."
+        ),
+        robots=robots_for(request),
+        feeds=feed_links("web:front_feed", title),
+        json_ld=story_list_json_ld(title, path, page.items),
+    )
+    return render(request, "web/front.html", _list_context(request, page, meta=meta))
+
+
+@public_page
+def topic_index(request):
+    meta = PageMeta(title=_("Topics"), path=reverse("web:topics"))
+    topics = Topic.objects.order_by("name")
+    return render(request, "web/topic_index.html", {"topics": topics, "meta": meta})
+
+
+@public_page
+def topic_page(request, slug: str):
+    topic = get_object_or_404(Topic, slug=slug)
+    language = listing.requested_language(request)
+    stories = listing.visible_stories(language).filter(topics=topic)
+    page = listing.card_page(stories, listing.RECENT, request.GET.get("cursor"))
+    path = reverse("web:topic", args=[topic.slug])
+    meta = PageMeta(
+        title=topic.name,
+        path=path,
+        description=_("The latest stories on %(topic)s, from every publisher.")
+        % {"topic": topic.name},
+        robots=robots_for(request),
+        feeds=feed_links("web:topic_feed", topic.name, topic.slug),
+        json_ld=story_list_json_ld(topic.name, path, page.items),
+    )
+    return render(request, "web/topic.html", _list_context(request, page, topic=topic, meta=meta))
+
+
+@public_page
+def publisher_index(request):
+    publishers = Publisher.objects.filter(excluded=False).order_by("name")
+    meta = PageMeta(title=_("Publishers"), path=reverse("web:publishers"))
+    return render(
+        request, "web/publisher_index.html", {"publishers": publishers, "meta": meta}
+    )
+
+
+@public_page
+def publisher_page(request, slug: str):
+    publisher = get_object_or_404(Publisher, slug=slug, excluded=False)
+    language = listing.requested_language(request)
+    stories = listing.visible_stories(language).filter(publishers=publisher)
+    page = listing.card_page(stories, listing.RECENT, request.GET.get("cursor"))
+    path = reverse("web:publisher", args=[publisher.slug])
+    meta = PageMeta(
+        title=publisher.name,
+        path=path,
+        description=_("Stories covered by %(publisher)s.") % {"publisher": publisher.name},
+        robots=robots_for(request),
+        feeds=feed_links("web:publisher_feed", publisher.name, publisher.slug),
+        json_ld=story_list_json_ld(publisher.name, path, page.items),
+    )
+    context = _list_context(request, page, publisher=publisher, meta=meta)
+    return render(request, "web/publisher.html", context)
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first and last instant of `day` in the site's time zone."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+@public_page
+def archive_page(request, year: int | None = None, month: int | None = None,
+                 day: int | None = None):
+    language = listing.requested_language(request)
+    stories = listing.visible_stories(language)
+    shown_day = None
+    if year is not None:
+        try:
+            shown_day = date(year, month, day)
+        except ValueError:
+            raise Http404("There is no such day.") from None
+        start, end = _day_bounds(shown_day)
+        stories = stories.filter(first_seen_at__gte=start, first_seen_at__lt=end)
+    page = listing.card_page(stories, listing.FIRST_SEEN, request.GET.get("cursor"))
+    if shown_day:
+        path = reverse("web:archive_day", args=[shown_day.year, shown_day.month, shown_day.day])
+    else:
+        path = reverse("web:archive")
+    meta = PageMeta(title=_("Archive"), path=path, robots=robots_for(request))
+    context = _list_context(
+        request,
+        page,
+        day=shown_day,
+        previous_day=shown_day - timedelta(days=1) if shown_day else None,
+        next_day=shown_day + timedelta(days=1)
+        if shown_day and shown_day < timezone.localdate()
+        else None,
+        today=timezone.localdate(),
+        meta=meta,
+    )
+    return render(request, "web/archive.html", context)
+
+
+def current_story(story_id: int) -> Story:
+    """The story a URL names, following merges to the story that absorbed it."""
+    story = get_object_or_404(Story, pk=story_id)
+    seen = {story.pk}
+    while story.merged_into_id is not None and story.merged_into_id not in seen:
+        seen.add(story.merged_into_id)
+        story = Story.objects.get(pk=story.merged_into_id)
+    return story
+
+
+def related_stories(story: Story) -> list:
+    """Recent visible stories sharing a topic with `story`."""
+    topic_ids = list(story.topics.values_list("pk", flat=True))
+    if not topic_ids:
+        return []
+    related = (
+        Story.objects.visible()
+        .filter(topics__in=topic_ids)
+        .exclude(pk=story.pk)
+        .order_by("-last_updated_at", "-id")
+        .distinct()[:RELATED_STORIES]
+    )
+    return list(related)
+
+
+@public_page
+def story_page(request, story_id: int, slug: str = ""):
+    story = current_story(story_id)
+    if story.hidden or story.merged_into_id is not None:
+        raise Http404("This story is not shown.")
+    if story.pk != story_id or slug != (story.slug or "story"):
+        return redirect(story.get_absolute_url(), permanent=True)
+    coverage = presentation.story_coverage(story)
+    if not coverage:
+        raise Http404("No article of this story can be shown.")
+    card = presentation.story_card(story)
+    noarchive = any(item.article.noarchive for item in coverage)
+    meta = PageMeta(
+        title=story.title,
+        path=story.get_absolute_url(),
+        description=card.excerpt,
+        og_type="article",
+        image=absolute(proxied_url(card.image_url)) if card.image_url else "",
+        robots=robots_for(request, noarchive=noarchive),
+        json_ld=story_json_ld(story, coverage),
+    )
+    context = {
+        "meta": meta,
+        "story": story,
+        "card": card,
+        "coverage": coverage,
+        "timeline": presentation.timeline(coverage),
+        "topics": story.topics.order_by("name"),
+        "related": related_stories(story),
+    }
+    return render(request, "web/story.html", context)
+
+
+@public_page
+def privacy_page(request):
+    meta = PageMeta(title=_("About and privacy"), path=reverse("web:privacy"))
+    return render(request, "web/privacy.html", {"services": declared_services(), "meta": meta})
+
+
+def _search_page_number(request) -> int:
+    try:
+        return min(max(int(request.GET.get("page", "1")), 1), MAX_SEARCH_PAGES)
+    except ValueError:
+        return 1
+
+
+def run_search(request) -> tuple[SearchForm, SearchResults | None, list[str]]:
+    """The form, the results (None before anything was asked) and messages for the visitor."""
+    form = SearchForm(request.GET)
+    form.is_valid()
+    text = form.cleaned_data.get("q", "") if "q" not in form.errors else ""
+    messages = []
+    if not text.strip():
+        return form, None, messages
+    try:
+        results = search_stories(text, form.filters(), page=_search_page_number(request))
+    except DatabaseError:
+        log.exception("search for %r failed", text[:200])
+        messages.append(_("Search is not available at the moment. Please try again later."))
+        return form, None, messages
+    if results.query.is_empty:
+        messages.append(
+            _("Type at least one word to look for (words starting with - are left out).")
+        )
+    elif results.query.shortened:
+        messages.append(_("Your search was long, so only its first words were used."))
+    return form, results, messages
+
+
+@public_page
+def search_page(request):
+    form, results, messages = run_search(request)
+    query = {
+        key: value for key, value in request.GET.items() if key != "page" and value
+    }
+    page = _search_page_number(request)
+    meta = PageMeta(
+        title=_("Search"),
+        path=reverse("web:search"),
+        robots="noindex, follow",
+        feeds=feed_links("web:search_feed", _("Search results"), query=query)
+        if results is not None and results.hits
+        else [],
+    )
+    context = {
+        "meta": meta,
+        "form": form,
+        "results": results,
+        "messages_for_visitor": messages,
+        "search_query": request.GET.get("q", "")[:500],
+        "page_number": page,
+        "previous_query": urlencode({**query, "page": page - 1}) if page > 1 else "",
+        "next_query": urlencode({**query, "page": page + 1})
+        if results is not None and results.has_more
+        else "",
+    }
+    return render(request, "web/search.html", context)

@@ -1,0 +1,107 @@
+"""The image proxy: only signed URLs, through the guarded client, real images only, cached."""
+
+import base64
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.urls import reverse
+
+from newsdesk.web.images import proxied_url, sniff_image_type
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+class ImageHost(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):
+        ImageHost.hits.append(self.path)
+        if self.path == "/photo.png":
+            body, kind = PNG, "image/png"
+        elif self.path == "/fake.png":
+            body, kind = b"<html><script>alert(1)</script></html>", "image/png"
+        else:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def image_host(settings):
+    settings.NEWSDESK_FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ImageHost)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    ImageHost.hits = []
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.django_db
+def test_signed_image_is_fetched_once_and_served_from_our_address(client, image_host):
+    url = proxied_url(f"{image_host}/photo.png")
+
+    first = client.get(url)
+    second = client.get(url)
+
+    assert first.status_code == 200 and second.status_code == 200
+    assert first["Content-Type"] == "image/png"
+    assert first.content == PNG == second.content
+    assert "max-age=" in first["Cache-Control"]
+    assert first["X-Content-Type-Options"] == "nosniff"
+    assert ImageHost.hits == ["/photo.png"]
+
+
+@pytest.mark.django_db
+def test_unsigned_or_tampered_url_is_refused_without_fetching(client, image_host):
+    good = proxied_url(f"{image_host}/photo.png")
+    other = proxied_url(f"{image_host}/other.png")
+    signature = good.split("/")[2]
+    encoded_other = other.split("/")[3]
+
+    response = client.get(reverse("web:image", args=[signature, encoded_other]))
+
+    assert response.status_code == 404
+    assert ImageHost.hits == []
+
+
+@pytest.mark.django_db
+def test_something_that_is_not_an_image_is_not_passed_on(client, image_host):
+    response = client.get(proxied_url(f"{image_host}/fake.png"))
+
+    assert response.status_code == 502
+    assert b"script" not in response.content
+
+
+@pytest.mark.django_db
+def test_private_addresses_stay_refused_unless_allowed(client, image_host, settings):
+    settings.NEWSDESK_FETCH_ALLOW_NETWORKS = []
+
+    response = client.get(proxied_url(f"{image_host}/photo.png"))
+
+    assert response.status_code == 502
+    assert ImageHost.hits == []
+
+
+def test_only_http_urls_get_a_proxy_address():
+    assert proxied_url("javascript:alert(1)") == ""
+    assert proxied_url("") == ""
+
+
+def test_image_type_is_read_from_the_bytes():
+    assert sniff_image_type(PNG) == "image/png"
+    assert sniff_image_type(b"\xff\xd8\xff\xe0rest") == "image/jpeg"
+    assert sniff_image_type(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "image/webp"
+    assert sniff_image_type(b"<svg xmlns='http://www.w3.org/2000/svg'/>") is None
