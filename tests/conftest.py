@@ -14,6 +14,9 @@ def pytest_collection_modifyitems(config, items):
         uses_db = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         if uses_db or item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.database)
+    # Playwright's sync API keeps an event loop running in the main thread for the rest
+    # of the session, where asyncio.run() would fail: browser tests go last.
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
 
 
 @pytest.fixture(autouse=True)
