@@ -107,7 +107,7 @@ class Desk:
     def start(self) -> None:
         newsdesk = str(ROOT / ".venv" / "bin" / "newsdesk")
         for args in (
-            ["worker", "--processes", "1", "--interval", "0.2"],
+            ["worker", "--interval", "0.2"],
             ["scheduler", "--interval", "1"],
         ):
             self.procs.append(

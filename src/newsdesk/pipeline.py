@@ -38,6 +38,7 @@ EXTRACT_BATCH = 32
 FEED_ARTICLE_BATCH = 200
 POLL_WRITE_CHUNK = 50
 STALLED_BATCH = 2000
+POLL_PRIORITY = 10
 
 
 # --- 1. poll ---------------------------------------------------------------------------------
@@ -235,7 +236,9 @@ def schedule_due_work(now=None) -> int:
     ids = claim_due_sources(now)
     batch = settings.NEWSDESK_POLL_BATCH
     for start in range(0, len(ids), batch):
-        poll_sources.enqueue(ids[start : start + batch])
+        # Polls go before queued extraction and clustering: they are cheap and late
+        # polls mean late news.
+        poll_sources.using(priority=POLL_PRIORITY).enqueue(ids[start : start + batch])
     if cache.add("newsdesk:rescore", 1, timeout=60):
         rescore_recent(now)
     if cache.add("newsdesk:digests", 1, timeout=60):

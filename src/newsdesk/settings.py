@@ -248,6 +248,49 @@ NEWSDESK_EXCERPT_CHARS = env_int("NEWSDESK_EXCERPT_CHARS", 300)
 NEWSDESK_DIGEST_HOUR = env_int("NEWSDESK_DIGEST_HOUR", 7)
 NEWSDESK_CONFIRM_MAX_AGE = env_int("NEWSDESK_CONFIRM_MAX_AGE", 3 * 24 * 3600)
 
+# --- newsletter (docs/newsletter.md explains each) -------------------------------------
+
+
+def env_limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """A rate limit written as COUNT/SECONDS, e.g. 20/3600."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    count, _, seconds = value.partition("/")
+    try:
+        return int(count), int(seconds or 3600)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: expected COUNT/SECONDS, e.g. 20/3600"
+        ) from None
+
+
+NEWSDESK_PREFERENCES_MAX_AGE = env_int("NEWSDESK_PREFERENCES_MAX_AGE", 60 * 24 * 3600)
+NEWSDESK_CONSENT_FORM_VERSION = os.environ.get("NEWSDESK_CONSENT_FORM_VERSION", "2026-11")
+NEWSDESK_SIGNUP_MIN_SECONDS = env_int("NEWSDESK_SIGNUP_MIN_SECONDS", 3)
+NEWSDESK_SIGNUP_LIMIT_IP = env_limit("NEWSDESK_SIGNUP_LIMIT_IP", (20, 3600))
+NEWSDESK_SIGNUP_LIMIT_ADDRESS = env_limit("NEWSDESK_SIGNUP_LIMIT_ADDRESS", (5, 3600))
+NEWSDESK_SIGNUP_LIMIT_DOMAIN = env_limit("NEWSDESK_SIGNUP_LIMIT_DOMAIN", (300, 3600))
+NEWSDESK_CONFIRMATIONS_PER_DAY = env_int("NEWSDESK_CONFIRMATIONS_PER_DAY", 3)
+NEWSDESK_BLOCKED_DOMAINS = env_list("NEWSDESK_BLOCKED_DOMAINS")
+NEWSDESK_BLOCK_DISPOSABLE = env_bool("NEWSDESK_BLOCK_DISPOSABLE", True)
+NEWSDESK_SIGNUP_POW_BITS = env_int("NEWSDESK_SIGNUP_POW_BITS", 0)
+NEWSDESK_DIGEST_MAX_STORIES = env_int("NEWSDESK_DIGEST_MAX_STORIES", 20)
+NEWSDESK_MAIL_CONCURRENCY = env_int("NEWSDESK_MAIL_CONCURRENCY", 4)
+NEWSDESK_MAIL_RATE = env_int("NEWSDESK_MAIL_RATE", 0)
+NEWSDESK_MAIL_MAX_ATTEMPTS = env_int("NEWSDESK_MAIL_MAX_ATTEMPTS", 6)
+NEWSDESK_MAIL_CLAIM_SECONDS = env_int("NEWSDESK_MAIL_CLAIM_SECONDS", 300)
+NEWSDESK_BOUNCE_DOMAIN = os.environ.get("NEWSDESK_BOUNCE_DOMAIN", "")
+NEWSDESK_BOUNCE_LOCALPART = os.environ.get("NEWSDESK_BOUNCE_LOCALPART", "bounces")
+NEWSDESK_UNSUBSCRIBE_LOCALPART = os.environ.get("NEWSDESK_UNSUBSCRIBE_LOCALPART", "unsubscribe")
+NEWSDESK_FEEDBACK_LOCALPART = os.environ.get("NEWSDESK_FEEDBACK_LOCALPART", "abuse")
+NEWSDESK_SOFT_BOUNCE_LIMIT = env_int("NEWSDESK_SOFT_BOUNCE_LIMIT", 3)
+NEWSDESK_DKIM_KEY_FILE = os.environ.get("NEWSDESK_DKIM_KEY_FILE", "")
+NEWSDESK_DKIM_PRIVATE_KEY = os.environ.get("NEWSDESK_DKIM_PRIVATE_KEY", "")
+NEWSDESK_DKIM_SELECTOR = os.environ.get("NEWSDESK_DKIM_SELECTOR", "newsdesk")
+NEWSDESK_DKIM_DOMAIN = os.environ.get("NEWSDESK_DKIM_DOMAIN", "")
+NEWSDESK_WEBHOOK_SECRET = os.environ.get("NEWSDESK_WEBHOOK_SECRET", "")
+
 # --- consent: non-essential services an operator enables (none by default) -------------
 # A JSON list; each service declares its purpose, the hosts it loads from and its cookies
 # with their durations (see the README). With none declared, no banner is shown.

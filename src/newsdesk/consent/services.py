@@ -83,7 +83,7 @@ def necessary_cookies() -> list[NecessaryCookie]:
 
 
 def _raw_declaration() -> list:
-    raw = getattr(settings, "NEWSDESK_SERVICES", None) or []
+    raw = settings.NEWSDESK_SERVICES or []
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
@@ -143,7 +143,7 @@ def policy_version() -> str:
     declared services: declaring, removing or changing a service changes the policy,
     so every visitor is asked again.
     """
-    explicit = getattr(settings, "NEWSDESK_CONSENT_POLICY_VERSION", "")
+    explicit = settings.NEWSDESK_CONSENT_POLICY_VERSION
     if explicit:
         return str(explicit)[:40]
     canonical = json.dumps(_raw_declaration(), sort_keys=True, default=str)

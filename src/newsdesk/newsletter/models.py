@@ -33,6 +33,9 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     consent_form_version = models.CharField(max_length=40, blank=True)
     consent_token_id = models.CharField(max_length=64, blank=True)
+    consent_source = models.CharField(
+        max_length=20, blank=True, help_text="Where the sign-up came from: form or api."
+    )
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
     # Preferences.
@@ -96,10 +99,18 @@ class Delivery(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     message_id = models.CharField(max_length=250, unique=True)
     story_count = models.PositiveIntegerField(default=0)
+    story_ids = models.JSONField(
+        default=list, help_text="The stories chosen when the delivery was planned, in order."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Sending state: a worker claims a delivery until claimed_until; a worker killed
+    # mid-send leaves the claim to expire, and the next run sends it again.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True, help_text="host:pid of the worker.")
 
     class Meta:
         constraints = [
@@ -107,7 +118,38 @@ class Delivery(models.Model):
                 fields=["subscriber", "edition"], name="delivery_once_per_edition"
             )
         ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
         verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.edition} → {self.subscriber}"
+
+
+class MailEvent(models.Model):
+    """Something the mail system told us after sending: a bounce or a complaint."""
+
+    class Kind(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", "Hard bounce"
+        SOFT_BOUNCE = "soft_bounce", "Soft bounce"
+        COMPLAINT = "complaint", "Complaint"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recipient = models.CharField(max_length=254)
+    subscriber = models.ForeignKey(
+        Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="mail_events"
+    )
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="mail_events"
+    )
+    source = models.CharField(max_length=40, help_text="dsn, arf, or a provider's webhook.")
+    detail = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.recipient}"
 
 
 class OutboxMessage(models.Model):

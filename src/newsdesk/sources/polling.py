@@ -184,8 +184,31 @@ def apply_poll_results(
         outcome.new_entry_ids, outcome.updated_entry_ids = stored[source.pk]
         if outcome.new_entry_ids:
             source.last_new_entry_at = now
-    Source.objects.bulk_update([source for source, _, _ in polls], POLL_FIELDS)
+    save_poll_state([source for source, _, _ in polls])
     return outcomes
+
+
+def save_poll_state(sources: list[Source]) -> None:
+    """Write the polling columns of many sources with one prepared UPDATE.
+
+    Most polls of a busy desk are 304s that change a few timestamps; one executemany
+    is several times cheaper than Django's bulk_update (a CASE per column) or a save()
+    per source, and it never touches columns a WebSub callback may be writing.
+    """
+    if not sources:
+        return
+    fields = [Source._meta.get_field(name) for name in POLL_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    # Only model metadata is interpolated; every value is a query parameter.
+    sql = f"UPDATE {quote(Source._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(source, field.attname), connection) for field in fields]
+        + [source.pk]
+        for source in sources
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _schedule_next(

@@ -18,7 +18,7 @@ DEFAULT_SECONDS = 30
 
 
 def cache_seconds() -> int:
-    return int(getattr(settings, "NEWSDESK_PAGE_CACHE_SECONDS", DEFAULT_SECONDS))
+    return int(settings.NEWSDESK_PAGE_CACHE_SECONDS)
 
 
 def vary_on_consent(view):

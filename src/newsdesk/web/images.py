@@ -75,7 +75,7 @@ def sniff_image_type(body: bytes) -> str | None:
 
 
 def _cache():
-    alias = getattr(settings, "NEWSDESK_IMAGE_CACHE", "default")
+    alias = settings.NEWSDESK_IMAGE_CACHE
     return caches[alias if alias in settings.CACHES else "default"]
 
 

@@ -20,7 +20,7 @@ def _origin_of(url: str) -> str:
 
 def trusted_origins(request) -> set[str]:
     origins = {_origin_of(request.build_absolute_uri("/"))}
-    base_url = getattr(settings, "NEWSDESK_BASE_URL", "")
+    base_url = settings.NEWSDESK_BASE_URL
     if base_url:
         origins.add(_origin_of(base_url))
     origins.update(o.lower() for o in getattr(settings, "CSRF_TRUSTED_ORIGINS", []))

@@ -17,7 +17,7 @@ from newsdesk.stories.models import Story, StoryArticle
 
 
 def excerpt_limit() -> int:
-    return getattr(settings, "NEWSDESK_EXCERPT_CHARS", 300)
+    return settings.NEWSDESK_EXCERPT_CHARS
 
 
 def bounded_excerpt(text: str, limit: int | None = None) -> str:

@@ -50,15 +50,15 @@ class FetchPolicy:
         """The policy the NEWSDESK_FETCH_* Django settings describe."""
         from django.conf import settings
 
-        base_url = getattr(settings, "NEWSDESK_BASE_URL", "")
+        base_url = settings.NEWSDESK_BASE_URL
         return cls(
-            allow_networks=getattr(settings, "NEWSDESK_FETCH_ALLOW_NETWORKS", ()),
-            resolve_map=getattr(settings, "NEWSDESK_FETCH_RESOLVE", {}),
-            timeout_s=getattr(settings, "NEWSDESK_FETCH_TIMEOUT", 20),
-            max_bytes=getattr(settings, "NEWSDESK_FETCH_MAX_BYTES", 10 * 1024 * 1024),
-            max_redirects=getattr(settings, "NEWSDESK_FETCH_MAX_REDIRECTS", 5),
-            concurrency=getattr(settings, "NEWSDESK_FETCH_CONCURRENCY", 64),
-            per_host=getattr(settings, "NEWSDESK_FETCH_PER_HOST", 4),
+            allow_networks=settings.NEWSDESK_FETCH_ALLOW_NETWORKS,
+            resolve_map=settings.NEWSDESK_FETCH_RESOLVE,
+            timeout_s=settings.NEWSDESK_FETCH_TIMEOUT,
+            max_bytes=settings.NEWSDESK_FETCH_MAX_BYTES,
+            max_redirects=settings.NEWSDESK_FETCH_MAX_REDIRECTS,
+            concurrency=settings.NEWSDESK_FETCH_CONCURRENCY,
+            per_host=settings.NEWSDESK_FETCH_PER_HOST,
             user_agent=f"{DEFAULT_USER_AGENT} (+{base_url})" if base_url else DEFAULT_USER_AGENT,
         )
 

@@ -1,0 +1,369 @@
+"""Digests, from due subscribers to sent mail: plan, then send.
+
+Planning (one transaction per batch of subscribers) turns every confirmed subscriber
+whose slot has come, or who never had a digest, into one Delivery row of that slot's
+Edition, with the stories chosen for them, and moves their schedule on. Sending claims
+queued deliveries, renders and mails them, and records each result as it comes. The
+unique (subscriber, edition) key makes planning twice a no-op; the delivery's state
+makes sending twice a no-op.
+
+Delivered once: a delivery is marked sent as soon as the server accepts it. A worker
+killed with SIGKILL leaves its claimed deliveries in `sending`; the next run reclaims
+them (at once if the dead worker ran on the same host, else when the claim expires,
+NEWSDESK_MAIL_CLAIM_SECONDS) and sends them again with the same Message-ID. Only a
+message the server accepted in the instant before the kill, not yet recorded, arrives
+twice; sending.Sender lets one message at a time be in that state, so that is at most
+one duplicate per killed worker.
+"""
+
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
+from newsdesk.newsletter import schedule, selection
+from newsdesk.newsletter.links import preferences_url, unsubscribe_url, url_with_token
+from newsdesk.newsletter.models import Delivery, Edition, MailEvent, Subscriber
+from newsdesk.newsletter.render import EditionRenderer
+from newsdesk.newsletter.sending import Outcome, Sender, build_email, new_message_id
+from newsdesk.newsletter.tokens import make_token
+
+log = logging.getLogger(__name__)
+
+PLAN_BATCH = 500
+SEND_BATCH = 200
+WIDEST_FIRST_WINDOW = timedelta(days=7)  # see schedule.first_window
+
+
+
+@dataclass
+class PlanReport:
+    planned: int = 0
+    skipped: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+def due_subscribers(now: datetime):
+    return Subscriber.objects.filter(state=Subscriber.State.CONFIRMED).filter(
+        Q(next_digest_at__isnull=True) | Q(next_digest_at__lte=now)
+    )
+
+
+def plan_deliveries(now: datetime, *, describe: bool = False) -> PlanReport:
+    """Create the deliveries due at `now`; with `describe`, list them (for --dry-run)."""
+    report = PlanReport()
+    oldest = due_subscribers(now).aggregate(oldest=Min("last_digest_at"))["oldest"]
+    since = min(oldest or now, now - WIDEST_FIRST_WINDOW)
+    candidates = selection.CandidateIndex(selection.load_candidates(since, now))
+    editions: dict[tuple[str, datetime], Edition] = {}
+    last_pk = 0
+    while True:
+        ids = list(
+            due_subscribers(now).filter(pk__gt=last_pk).order_by("pk")
+            .values_list("pk", flat=True)[:PLAN_BATCH]
+        )
+        if not ids:
+            return report
+        last_pk = ids[-1]
+        with transaction.atomic():
+            _plan_batch(ids, now, candidates, editions, report, describe)
+
+
+def _plan_batch(ids, now, candidates, editions, report, describe) -> None:
+    subscribers = list(
+        due_subscribers(now).filter(pk__in=ids).select_for_update(skip_locked=True)
+    )
+    topics = _ids_by_subscriber(Subscriber.topics.through, "topic_id", ids)
+    publishers = _ids_by_subscriber(Subscriber.publishers.through, "publisher_id", ids)
+    limit = selection.max_stories()
+    deliveries = []
+    for subscriber in subscribers:
+        slot = schedule.latest_slot(subscriber, now)
+        key = (subscriber.frequency, slot)
+        if key not in editions:
+            editions[key], _ = Edition.objects.get_or_create(frequency=key[0], slot=slot)
+        interests = selection.interests_of(
+            subscriber, topics.get(subscriber.pk, ()), publishers.get(subscriber.pk, ())
+        )
+        since = subscriber.last_digest_at or now - schedule.first_window(subscriber)
+        chosen = selection.choose(candidates, interests, since, limit)
+        deliveries.append(Delivery(
+            subscriber=subscriber,
+            edition=editions[key],
+            state=Delivery.State.QUEUED if chosen else Delivery.State.SKIPPED,
+            message_id=new_message_id(),
+            story_ids=[item.id for item in chosen],
+            story_count=len(chosen),
+        ))
+        if chosen:
+            subscriber.last_digest_at = now
+            report.planned += 1
+            if describe:
+                count = f"{len(chosen)} stor{'y' if len(chosen) == 1 else 'ies'}"
+                report.lines.append(f"{subscriber.email}: {count}, first: {chosen[0].title}")
+        else:
+            report.skipped += 1
+        subscriber.next_digest_at = schedule.next_slot(subscriber, now)
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    _save_schedules(subscribers)
+    # A late subscriber can join an edition that had already finished.
+    Edition.objects.filter(pk__in={d.edition_id for d in deliveries if d.story_ids}).exclude(
+        state=Edition.State.SENDING
+    ).update(state=Edition.State.SENDING)
+
+
+def _save_schedules(subscribers) -> None:
+    """Store the moved schedules with one UPDATE per distinct pair of times (a batch has
+    a handful: everyone shares `now`, and the next slots repeat), not one per row."""
+    groups: dict[tuple, list[int]] = {}
+    for subscriber in subscribers:
+        key = (subscriber.last_digest_at, subscriber.next_digest_at)
+        groups.setdefault(key, []).append(subscriber.pk)
+    for (last, next_at), ids in groups.items():
+        Subscriber.objects.filter(pk__in=ids).update(last_digest_at=last, next_digest_at=next_at)
+
+
+def _ids_by_subscriber(through, column: str, ids) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for subscriber_id, other in through.objects.filter(subscriber_id__in=ids).values_list(
+        "subscriber_id", column
+    ):
+        found.setdefault(subscriber_id, []).append(other)
+    return found
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _dead_local_workers(names) -> list[str]:
+    """Claim holders that ran on this host and whose process is gone."""
+    host = socket.gethostname()
+    dead = []
+    for name in names:
+        holder_host, _, pid = name.rpartition(":")
+        if holder_host != host or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            dead.append(name)
+        except PermissionError:
+            continue
+    return dead
+
+
+def claim(now: datetime, batch: int = SEND_BATCH) -> list[int]:
+    """Claim up to `batch` deliveries to send: queued ones whose time has come, and ones
+    whose worker died mid-send."""
+    lease = timedelta(seconds=settings.NEWSDESK_MAIL_CLAIM_SECONDS)
+    holders = (
+        Delivery.objects.filter(state=Delivery.State.SENDING, claimed_until__gte=now)
+        .values_list("claimed_by", flat=True).distinct()
+    )
+    dead = _dead_local_workers(list(holders))
+    due = (
+        Q(state=Delivery.State.QUEUED)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    ) | Q(state=Delivery.State.SENDING, claimed_until__lt=now) | Q(
+        state=Delivery.State.SENDING, claimed_by__in=dead
+    )
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True).filter(due)
+            .order_by("pk").values_list("pk", flat=True)[:batch]
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            state=Delivery.State.SENDING, claimed_until=now + lease, claimed_by=worker_name(),
+            attempts=F("attempts") + 1,
+        )
+    return ids
+
+
+def send_queued(now: datetime | None = None, *, max_batches: int | None = None) -> int:
+    """Send every delivery that is due; returns how many the server accepted."""
+    renderers: dict[int, EditionRenderer] = {}
+    items: dict[int, selection.StoryItem] = {}
+    claimed: dict[int, Delivery] = {}
+    sent = 0
+    batches = 0
+    with Sender(record=lambda result: _record(claimed.pop(result.key), result)) as sender:
+        while max_batches is None or batches < max_batches:
+            current = now or timezone.now()
+            ids = claim(current)
+            if not ids:
+                break
+            batches += 1
+            sent += _send_batch(ids, sender, renderers, items, claimed)
+            if sender.unavailable:
+                log.warning("digests: %s; the rest stay queued for a later run",
+                            sender.unavailable)
+                break
+    _finish_editions()
+    return sent
+
+
+def _send_batch(ids, sender, renderers, items, claimed) -> int:
+    """Send one claimed batch; `items` caches stories across the batches of a run, and
+    `claimed` is where the sender's record() finds each delivery."""
+    deliveries = list(
+        Delivery.objects.filter(pk__in=ids).select_related("subscriber", "edition")
+    )
+    missing = {sid for d in deliveries for sid in d.story_ids} - items.keys()
+    items.update(selection.load_items(missing))
+    claimed.update((d.pk, d) for d in deliveries)
+
+    def messages():
+        for delivery in deliveries:
+            message = _message_for(delivery, items, renderers)
+            if message is None:
+                claimed.pop(delivery.pk)
+            else:
+                yield delivery.pk, message
+
+    return sum(result.outcome is Outcome.SENT for result in sender.send_all(messages()))
+
+
+def _message_for(delivery, items, renderers):
+    subscriber = delivery.subscriber
+    chosen = [items[sid] for sid in delivery.story_ids if sid in items]
+    if subscriber.state != Subscriber.State.CONFIRMED or not chosen:
+        reason = "not confirmed any more" if chosen else "its stories were hidden"
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=Delivery.State.SKIPPED, error=f"not sent: {reason}", claimed_until=None
+        )
+        return None
+    renderer = renderers.get(delivery.edition_id)
+    if renderer is None:
+        renderer = renderers[delivery.edition_id] = EditionRenderer(delivery.edition)
+    unsubscribe_token = make_token(subscriber, "unsubscribe")
+    unsubscribe_url = url_with_token("newsletter:unsubscribe", unsubscribe_token)
+    rendered = renderer.render(
+        items=chosen,
+        address=subscriber.email,
+        language=subscriber.language,
+        html=subscriber.format == Subscriber.Format.HTML,
+        unsubscribe_url=unsubscribe_url,
+        preferences_url=preferences_url(subscriber),
+    )
+    return build_email(
+        delivery=delivery,
+        address=subscriber.email,
+        rendered=rendered,
+        unsubscribe_url=unsubscribe_url,
+        unsubscribe_token=unsubscribe_token,
+    )
+
+
+def _mark_sent(pk: int, now: datetime) -> None:
+    """The hot path of an edition, once per message: plain SQL, no query building.
+
+    On PostgreSQL the commit does not wait for the WAL flush (synchronous_commit off for
+    this transaction): a killed worker loses nothing by it, since the server has the row;
+    only a crash of the database server itself could forget the last few marks, and those
+    digests would be sent again."""
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    update = (
+        f"UPDATE {table} SET state = %s, sent_at = %s, error = '', claimed_until = NULL "  # noqa: S608
+        "WHERE id = %s"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(update, [Delivery.State.SENT.value, now, pk])
+
+
+def backoff(attempt: int) -> timedelta:
+    """1, 5, 25, 125 minutes ... capped at 12 hours."""
+    return timedelta(minutes=min(5 ** max(0, attempt - 1), 12 * 60))
+
+
+def _record(delivery, result) -> None:
+    now = timezone.now()
+    if result.outcome is Outcome.SENT:
+        _mark_sent(delivery.pk, now)
+        return
+    rows = Delivery.objects.filter(pk=delivery.pk)
+    if result.outcome is not Outcome.RETRY or not result.detail.startswith("mail server"):
+        log.warning("digest to %s: %s", delivery.subscriber.email, result.detail)
+    if result.outcome is Outcome.RETRY and delivery.attempts < settings.NEWSDESK_MAIL_MAX_ATTEMPTS:
+        rows.update(
+            state=Delivery.State.QUEUED, error=result.detail, claimed_until=None,
+            next_attempt_at=now + backoff(delivery.attempts),
+        )
+        return
+    rows.update(state=Delivery.State.FAILED, error=result.detail, claimed_until=None)
+    if result.outcome is Outcome.RECIPIENT_REJECTED:
+        suppress(delivery.subscriber, delivery=delivery, detail=result.detail, source="smtp")
+
+
+def suppress(subscriber, *, delivery=None, detail: str, source: str) -> None:
+    """A permanent failure for the address: send it nothing more."""
+    MailEvent.objects.create(
+        kind=MailEvent.Kind.HARD_BOUNCE, recipient=subscriber.email, subscriber=subscriber,
+        delivery=delivery, source=source, detail=detail[:2000],
+    )
+    Subscriber.objects.filter(pk=subscriber.pk).exclude(
+        state=Subscriber.State.COMPLAINED
+    ).update(state=Subscriber.State.BOUNCED)
+    if delivery is not None:
+        Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.BOUNCED)
+
+
+def _finish_editions() -> None:
+    active = Delivery.objects.filter(
+        state__in=[Delivery.State.QUEUED, Delivery.State.SENDING]
+    ).values("edition_id")
+    Edition.objects.filter(state=Edition.State.SENDING).exclude(pk__in=active).update(
+        state=Edition.State.FINISHED
+    )
+
+
+def send_due_digests(now: datetime | None = None) -> int:
+    """What the scheduler calls (daily or more often): plan what is due, then send
+    everything queued. Returns the number of digests the mail server accepted."""
+    now = now or timezone.now()
+    report = plan_deliveries(now)
+    if report.planned or report.skipped:
+        log.info("digests: %d planned, %d with nothing new", report.planned, report.skipped)
+    return send_queued(now)
+
+
+def dry_run(now: datetime | None = None) -> PlanReport:
+    """What send_due_digests would plan now, without writing or sending anything."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        report = plan_deliveries(now, describe=True)
+        transaction.set_rollback(True)
+    return report
+
+
+def preview(subscriber, now: datetime | None = None):
+    """The digest `subscriber` would get if it were sent now (for the admin), or None
+    when there is nothing new for them."""
+    now = now or timezone.now()
+    since = subscriber.last_digest_at or now - schedule.first_window(subscriber)
+    candidates = selection.CandidateIndex(selection.load_candidates(since, now))
+    chosen = selection.choose(
+        candidates, selection.interests_of(subscriber), since, selection.max_stories()
+    )
+    if not chosen:
+        return None
+    edition = Edition(frequency=subscriber.frequency, slot=schedule.latest_slot(subscriber, now))
+    return EditionRenderer(edition).render(
+        items=chosen,
+        address=subscriber.email,
+        language=subscriber.language,
+        html=subscriber.format == Subscriber.Format.HTML,
+        unsubscribe_url=unsubscribe_url(subscriber),
+        preferences_url=preferences_url(subscriber),
+    )

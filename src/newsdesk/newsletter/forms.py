@@ -1,0 +1,81 @@
+"""The sign-up form: an address, the render time, and the honeypot (plain fields, so the
+footer form of every page and the dedicated page post the same thing)."""
+
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from django import forms
+
+from newsdesk.newsletter.addresses import AddressProblem, read_address
+
+
+class SubscribeForm(forms.Form):
+    email = forms.CharField(label="Email address", max_length=320, required=False)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(required=False, label="Leave this field empty")
+    keep_address = forms.BooleanField(
+        required=False, label="My address is right as I typed it"
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.suggestion = None
+        try:
+            cleaned["address"], cleaned["domain"] = read_address(
+                cleaned.get("email", ""), accept_as_typed=cleaned.get("keep_address", False)
+            )
+        except AddressProblem as problem:
+            self.suggestion = problem.suggestion
+            self.add_error("email", problem.message)
+        return cleaned
+
+
+class PreferencesForm(forms.Form):
+    """What a subscriber chooses; choices for topics and publishers are set per request."""
+
+    topics = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    publishers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    keywords = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text="Words or phrases, separated by commas: stories mentioning any of them.",
+    )
+    frequency = forms.ChoiceField(choices=[("daily", "Daily"), ("weekly", "Weekly")])
+    send_hour = forms.TypedChoiceField(
+        coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)], label="At (local time)"
+    )
+    weekday = forms.TypedChoiceField(
+        coerce=int,
+        label="On (weekly only)",
+        choices=list(
+            enumerate(
+                ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+            )
+        ),
+    )
+    timezone = forms.CharField(max_length=64, label="Time zone")
+    language = forms.ChoiceField(choices=[])
+    format = forms.ChoiceField(
+        choices=[("html", "HTML and plain text"), ("text", "Plain text only")]
+    )
+
+    def __init__(self, *args, topics=(), publishers=(), languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = [(str(t.pk), t.name) for t in topics]
+        self.fields["publishers"].choices = [(str(p.pk), p.name) for p in publishers]
+        self.fields["language"].choices = list(languages)
+
+    def clean_timezone(self):
+        name = self.cleaned_data["timezone"].strip()
+        if name not in known_time_zones():
+            raise forms.ValidationError(
+                f"{name!r} is not a time zone we know. Use a name like Europe/Berlin "
+                "or America/New_York."
+            )
+        return name
+
+
+@lru_cache(maxsize=1)
+def known_time_zones() -> frozenset[str]:
+    """The IANA names this system knows (reading them scans the tz database: once)."""
+    return frozenset(available_timezones())

@@ -1,0 +1,36 @@
+"""`newsdesk digest send [--dry-run]`: mail the digests that are due, now."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsdesk.newsletter.digest import dry_run, send_due_digests
+
+
+class Command(BaseCommand):
+    help = "Digests: `digest send` mails every confirmed subscriber whose digest is due."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", metavar="ACTION")
+        send = actions.add_parser("send", help="plan and send the digests that are due")
+        send.add_argument(
+            "--dry-run", action="store_true",
+            help="list who would get a digest and with what, without writing or sending",
+        )
+
+    def handle(self, *args, action=None, dry_run=False, **options):
+        if action != "send":
+            raise CommandError("say what to do: `newsdesk digest send [--dry-run]`", returncode=2)
+        if dry_run:
+            self._dry_run()
+            return
+        sent = send_due_digests()
+        self.stdout.write(f"{sent} digest{'s' if sent != 1 else ''} sent")
+
+    def _dry_run(self):
+        report = dry_run()
+        for line in report.lines:
+            self.stdout.write(line)
+        self.stdout.write(
+            f"dry run: {report.planned} digest{'s' if report.planned != 1 else ''} would be "
+            f"sent, {report.skipped} subscriber{'s' if report.skipped != 1 else ''} have "
+            "nothing new; nothing was written or sent"
+        )

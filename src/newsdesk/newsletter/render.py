@@ -1,0 +1,176 @@
+"""Rendering digests: each story's fragment once per edition, then a cheap fill-in per
+subscriber.
+
+The page around the stories (the skeleton) is rendered, CSS-inlined (css-inline) and
+quoted-printable encoded once per edition and language, with markers where the
+per-subscriber parts go; each story's fragment likewise. A subscriber's message is then
+a join of ready bytes plus a few short lines filled in: no template engine, no CSS work
+and almost no encoding per message.
+"""
+
+import html as html_lib
+from dataclasses import dataclass
+
+import css_inline
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import ngettext
+
+from newsdesk.newsletter.mime import quoted_printable, quoted_printable_text
+
+MARK_STORIES = "%%ND-STORIES%%"
+MARK_INTRO = "%%ND-INTRO%%"
+MARK_UNSUBSCRIBE = "%%ND-UNSUBSCRIBE%%"
+MARK_PREFERENCES = "%%ND-PREFERENCES%%"
+MARK_ADDRESS = "%%ND-ADDRESS%%"
+MARK_PREFIX = "%%ND-"
+MARKERS = (MARK_INTRO, MARK_UNSUBSCRIBE, MARK_PREFERENCES, MARK_ADDRESS)
+
+
+class EncodedTemplate:
+    """Rendered text with markers, transfer-encoded once: runs of lines without a marker
+    are kept quoted-printable; only the lines with markers are filled in and encoded
+    per message. (The MARK_STORIES line is replaced by the stories' own pieces.)"""
+
+    STORIES = object()
+
+    def __init__(self, text: str):
+        # Each piece: encoded bytes, STORIES, or (line, the markers it contains).
+        self.pieces: list = []
+        fixed: list[str] = []
+        for line in text.splitlines(keepends=True):
+            if MARK_PREFIX not in line:
+                fixed.append(line)
+                continue
+            if fixed:
+                self.pieces.append(quoted_printable("".join(fixed)))
+                fixed = []
+            if line.strip() == MARK_STORIES:
+                self.pieces.append(self.STORIES)
+            else:
+                markers = tuple(m for m in MARKERS if m in line)
+                self.pieces.append((line, markers))
+        if fixed:
+            self.pieces.append(quoted_printable("".join(fixed)))
+
+    def fill(self, values: dict[str, str], stories: list[bytes] = ()) -> list[bytes]:
+        out: list[bytes] = []
+        for piece in self.pieces:
+            if piece.__class__ is bytes:
+                out.append(piece)
+            elif piece is self.STORIES:
+                out.extend(stories)
+            else:
+                line, markers = piece
+                for marker in markers:
+                    line = line.replace(marker, values[marker])
+                out.append(quoted_printable(line))
+        return out
+
+
+@dataclass
+class RenderedDigest:
+    """A digest's subject and its bodies, already quoted-printable (html_qp is None for
+    plain-text subscribers)."""
+
+    subject: str
+    text_qp: bytes
+    html_qp: bytes | None
+
+    @property
+    def text(self) -> str:
+        return quoted_printable_text(self.text_qp)
+
+    @property
+    def html(self) -> str | None:
+        return quoted_printable_text(self.html_qp) if self.html_qp is not None else None
+
+
+class EditionRenderer:
+    """Renders one edition's digests; keeps fragments and skeletons for its lifetime."""
+
+    def __init__(self, edition):
+        self.edition = edition
+        self._fragments: dict[tuple[str, int], tuple[EncodedTemplate, EncodedTemplate]] = {}
+        self._skeletons: dict[str, tuple[EncodedTemplate, EncodedTemplate]] = {}
+        self._css = render_to_string("newsletter/mail/digest.css")
+
+    def _language(self, language: str) -> str:
+        codes = {code for code, _ in settings.LANGUAGES}
+        return language if language in codes else settings.LANGUAGE_CODE
+
+    def skeleton(self, language: str) -> tuple[EncodedTemplate, EncodedTemplate]:
+        if language not in self._skeletons:
+            context = {
+                "site_name": settings.NEWSDESK_SITE_NAME,
+                "base_url": settings.NEWSDESK_BASE_URL,
+                "edition": self.edition,
+                "css": self._css,
+                "stories": MARK_STORIES,
+                "intro": MARK_INTRO,
+                "unsubscribe_url": MARK_UNSUBSCRIBE,
+                "preferences_url": MARK_PREFERENCES,
+                "address": MARK_ADDRESS,
+            }
+            with translation.override(language):
+                text = render_to_string("newsletter/mail/digest.txt", context)
+                html = render_to_string("newsletter/mail/digest.html", context)
+            inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+            self._skeletons[language] = (
+                EncodedTemplate(text), EncodedTemplate(inliner.inline(html))
+            )
+        return self._skeletons[language]
+
+    def fragment(self, item, language: str) -> tuple[EncodedTemplate, EncodedTemplate]:
+        key = (language, item.id)
+        if key not in self._fragments:
+            context = {"story": item}
+            with translation.override(language):
+                text = render_to_string("newsletter/mail/_story.txt", context)
+                html = render_to_string("newsletter/mail/_story.html", context)
+            self._fragments[key] = (
+                EncodedTemplate(text),
+                EncodedTemplate(css_inline.inline_fragment(html, self._css)),
+            )
+        return self._fragments[key]
+
+    def render(self, *, items, address: str, language: str, html: bool,
+               unsubscribe_url: str, preferences_url: str) -> RenderedDigest:
+        language = self._language(language)
+        text_skeleton, html_skeleton = self.skeleton(language)
+        fragments = [self.fragment(item, language) for item in items]
+        with translation.override(language):
+            subject = digest_subject(items)
+            intro = ngettext(
+                "%(count)d new story since your last digest.",
+                "%(count)d new stories since your last digest.",
+                len(items),
+            ) % {"count": len(items)}
+        values = {
+            MARK_INTRO: intro,
+            MARK_UNSUBSCRIBE: unsubscribe_url,
+            MARK_PREFERENCES: preferences_url,
+            MARK_ADDRESS: address,
+        }
+        text_stories = [p for text, _ in fragments for p in text.fill(values)]
+        text_qp = b"".join(text_skeleton.fill(values, text_stories))
+        html_qp = None
+        if html:
+            escaped = {marker: html_lib.escape(value) for marker, value in values.items()}
+            html_stories = [p for _, fragment in fragments for p in fragment.fill(escaped)]
+            html_qp = b"".join(html_skeleton.fill(escaped, html_stories))
+        return RenderedDigest(subject, text_qp, html_qp)
+
+
+def digest_subject(items) -> str:
+    """"<top headline>, and N more stories" — the subject says what is inside."""
+    top = items[0].title
+    more = len(items) - 1
+    if more == 0:
+        return top
+    return ngettext(
+        "%(headline)s, and %(count)d more story",
+        "%(headline)s, and %(count)d more stories",
+        more,
+    ) % {"headline": top, "count": more}

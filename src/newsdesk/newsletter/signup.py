@@ -1,0 +1,120 @@
+"""One sign-up, whichever path it came by (the form or the JSON endpoint).
+
+The answer never depends on whether the address was already known: a stranger
+learns nothing, and the address's owner gets a mail (a confirmation, or a note
+that they are already subscribed with a link to their preferences).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from newsdesk.newsletter import defences, mails
+from newsdesk.newsletter.addresses import AddressProblem, read_address
+from newsdesk.newsletter.defences import Refusal
+from newsdesk.newsletter.models import Subscriber
+
+CONFIRMATION_SENT = (
+    "Almost done: we have sent a confirmation email to {address}. Open it and press the "
+    "Confirm button on the page its link opens. Nothing else is sent until you do. "
+    "If it has not arrived in a few minutes, look in your spam folder."
+)
+
+
+MORE_LIKE_SENT = (
+    "We have sent an email to {address}. Its link adds the topics of this story to your "
+    "digest; if the address is not subscribed yet, the email asks you to confirm a "
+    "subscription first."
+)
+
+
+@dataclass
+class SignupResult:
+    address: str
+    message: str
+
+
+def screen_request(request, data) -> None:
+    """The checks that need no address: origin, traps, the limit per client IP."""
+    defences.check_origin(request)
+    defences.check_traps(data)
+    from newsdesk.newsletter import pow as proof_of_work
+
+    proof_of_work.check(data)
+    defences.check_ip_rate(defences.client_ip(request))
+
+
+def sign_up(request, data, *, source: str) -> SignupResult:
+    """Screen the request, read the address and mail its owner.
+
+    Raises Refusal (a defence said no) or AddressProblem (the address is wrong)."""
+    screen_request(request, data)
+    address, domain = read_address(
+        data.get("email", ""), accept_as_typed=_truthy(data.get("keep_address"))
+    )
+    defences.check_domain_allowed(domain)
+    defences.check_address_rate(address, domain)
+    request_subscription(address, source=source)
+    return SignupResult(address, CONFIRMATION_SENT.format(address=address))
+
+
+def request_more_like(request, data, story) -> SignupResult:
+    """"Send me more stories like this" from a story page: the owner of the address gets
+    a link that adds the story's topics (or, if not subscribed, a confirmation). Same
+    defences and the same answer whatever the address's state."""
+    screen_request(request, data)
+    address, domain = read_address(
+        data.get("email", ""), accept_as_typed=_truthy(data.get("keep_address"))
+    )
+    defences.check_domain_allowed(domain)
+    defences.check_address_rate(address, domain)
+    subscriber = Subscriber.objects.filter(email=address).first()
+    if subscriber is not None and subscriber.state == Subscriber.State.CONFIRMED:
+        defences.reserve_confirmation_mail(address)
+        mails.send_more_like(subscriber, story)
+    else:
+        request_subscription(address, source="story")
+    return SignupResult(address, MORE_LIKE_SENT.format(address=address))
+
+
+def request_subscription(address: str, *, source: str) -> Subscriber:
+    """Create or find the subscriber and send the one mail that fits its state."""
+    subscriber = _get_or_create(address, source)
+    defences.reserve_confirmation_mail(address)
+    if subscriber.state == Subscriber.State.CONFIRMED:
+        mails.send_already_subscribed(subscriber)
+    else:
+        subscriber.consent_source = source
+        subscriber.save(update_fields=["consent_source"])
+        mails.send_confirmation(subscriber)
+    return subscriber
+
+
+def _get_or_create(address: str, source: str) -> Subscriber:
+    try:
+        with transaction.atomic():
+            subscriber, _ = Subscriber.objects.get_or_create(
+                email=address,
+                defaults={
+                    "consent_source": source,
+                    "language": _language(),
+                    "send_hour": settings.NEWSDESK_DIGEST_HOUR,
+                },
+            )
+    except IntegrityError:  # two sign-ups for one address at the same moment
+        subscriber = Subscriber.objects.get(email=address)
+    return subscriber
+
+
+def _language() -> str:
+    from django.utils import translation
+
+    return (translation.get_language() or settings.LANGUAGE_CODE)[:10]
+
+
+def _truthy(value) -> bool:
+    return str(value).lower() in ("1", "true", "on", "yes")
+
+
+__all__ = ["sign_up", "request_subscription", "Refusal", "AddressProblem", "SignupResult"]

@@ -1,0 +1,65 @@
+"""Signed links for subscribers: confirm, unsubscribe and preferences.
+
+A link is the only credential a subscriber has (no password), so each one is
+signed with SECRET_KEY (django.core.signing), names its purpose (a confirm link
+cannot unsubscribe anyone), and carries the subscriber's token_id: rotating
+token_id invalidates every link sent before.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core import signing
+
+PURPOSES = ("confirm", "unsubscribe", "preferences")
+
+
+class LinkError(Exception):
+    """A link that cannot be used; the message says why, for the page shown."""
+
+
+def max_age_for(purpose: str) -> int | None:
+    """Confirm links expire (NEWSDESK_CONFIRM_MAX_AGE); preference links after a while;
+    unsubscribe links never, because they sit in old digests that must keep working."""
+    if purpose == "confirm":
+        return settings.NEWSDESK_CONFIRM_MAX_AGE
+    if purpose == "preferences":
+        return settings.NEWSDESK_PREFERENCES_MAX_AGE
+    return None
+
+
+def make_token(subscriber, purpose: str) -> str:
+    """A URL-safe signed token for `purpose`; confirm tokens carry a fresh id (j) that
+    is kept as proof of consent when the link is used."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown link purpose {purpose!r}; expected one of {PURPOSES}")
+    payload = {"s": subscriber.pk, "t": subscriber.token_id.hex[:12]}
+    if purpose == "confirm":
+        payload["j"] = uuid.uuid4().hex[:16]
+    return signing.dumps(payload, salt=f"newsdesk.newsletter.{purpose}", compress=False)
+
+
+def read_token(token: str, purpose: str) -> tuple[object, dict]:
+    """The subscriber a token names and its payload, or LinkError saying what is wrong."""
+    from newsdesk.newsletter.models import Subscriber
+
+    try:
+        payload = signing.loads(
+            token, salt=f"newsdesk.newsletter.{purpose}", max_age=max_age_for(purpose)
+        )
+    except signing.SignatureExpired:
+        raise LinkError(
+            "This link has expired. Sign up again and we will send you a new one."
+        ) from None
+    except signing.BadSignature:
+        raise LinkError(
+            "This link is not valid: it may have been cut off or changed. "
+            "Copy the whole link from the email into the address bar, or sign up again."
+        ) from None
+    subscriber = Subscriber.objects.filter(pk=payload.get("s")).first()
+    if subscriber is None or subscriber.token_id.hex[:12] != payload.get("t"):
+        raise LinkError(
+            "This link is no longer valid: the subscription it belongs to was removed or "
+            "its links were replaced by newer ones. Use the link from the latest email."
+        )
+    return subscriber, payload

@@ -1,0 +1,288 @@
+"""Pages and endpoints of the newsletter: sign up, confirm, unsubscribe, preferences.
+
+Documented exceptions to Django's CSRF protection, each with its reason:
+- `subscribe`, `api_subscribe` and `more_like_request` (the sign-up paths) check the
+  Origin header instead of a CSRF cookie, so that every public page (whose footer
+  carries the form) stays cacheable; defences.check_origin refuses a browser's POST from
+  another site.
+- `unsubscribe` takes POSTs without a CSRF token: RFC 8058 one-click unsubscription
+  requires that mail clients can POST to the List-Unsubscribe URL with no cookie, and
+  the signed token in the URL is the only authority needed (a forger cannot know it).
+"""
+
+import json
+import time
+
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from newsdesk.newsletter import pow as proof_of_work
+from newsdesk.newsletter import preferences as prefs
+from newsdesk.newsletter.addresses import AddressProblem
+from newsdesk.newsletter.defences import Refusal, check_traps
+from newsdesk.newsletter.forms import SubscribeForm
+from newsdesk.newsletter.models import Subscriber
+from newsdesk.newsletter.signup import (
+    CONFIRMATION_SENT,
+    MORE_LIKE_SENT,
+    request_more_like,
+    sign_up,
+)
+from newsdesk.newsletter.subscriptions import confirm_subscriber, unsubscribe_subscriber
+from newsdesk.newsletter.tokens import LinkError, read_token
+from newsdesk.stories.models import Story
+
+
+def _started(request) -> str:
+    """The render time the re-shown form carries: the one posted when it passed the fill
+    time check (the visitor already spent that time), else now."""
+    posted = request.POST.get("started", "")
+    try:
+        check_traps({"started": posted})
+    except Refusal:
+        return str(int(time.time()))
+    return posted
+
+
+def _form_page(request, form, *, status=200, refusal=None):
+    context = {
+        "form": form,
+        "started": _started(request),
+        "pow_challenge": proof_of_work.new_challenge() if proof_of_work.bits_required() else "",
+        "pow_bits": proof_of_work.bits_required(),
+        "suggestion": getattr(form, "suggestion", None),
+        "refusal": refusal,
+    }
+    response = render(request, "newsletter/subscribe.html", context, status=status)
+    if refusal is not None and refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    if request.method == "GET":
+        return _form_page(request, SubscribeForm(initial={"email": request.GET.get("email", "")}))
+    form = SubscribeForm(request.POST)
+    try:
+        result = sign_up(request, request.POST, source="form")
+    except AddressProblem as problem:
+        form.is_valid()
+        form.suggestion = problem.suggestion
+        return _form_page(request, form, status=400)
+    except Refusal as refusal:
+        if refusal.silent:
+            address = (request.POST.get("email") or "").strip()[:254]
+            return _sent_page(request, CONFIRMATION_SENT.format(address=address))
+        form.is_valid()
+        return _form_page(request, form, status=refusal.status, refusal=refusal)
+    return _sent_page(request, result.message)
+
+
+def _sent_page(request, message):
+    return render(request, "newsletter/subscribe_sent.html", {"message": message})
+
+
+@csrf_exempt
+@never_cache
+def api_subscribe(request):
+    """POST /api/subscribe: the form's JSON twin, for progressive enhancement. Accepts a
+    JSON object or form fields: email, started, website (honeypot), keep_address,
+    pow_challenge, pow_nonce. Same defences, same answers."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    data = _json_or_form(request)
+    if data is None:
+        return _api_error(
+            400, "bad_request", "The body must be a JSON object such as "
+            '{"email": "name@example.com", "started": 1764230400}.'
+        )
+    try:
+        result = sign_up(request, data, source="api")
+    except AddressProblem as problem:
+        return _api_error(400, problem.code, problem.message, field="email",
+                          suggestion=problem.suggestion)
+    except Refusal as refusal:
+        if refusal.silent:
+            address = str(data.get("email") or "").strip()[:254]
+            return JsonResponse(
+                {"status": "confirmation_sent",
+                 "message": CONFIRMATION_SENT.format(address=address)}, status=202
+            )
+        response = _api_error(refusal.status, refusal.code, refusal.message)
+        if refusal.retry_after:
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
+    return JsonResponse({"status": "confirmation_sent", "message": result.message}, status=202)
+
+
+def _json_or_form(request):
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        return {k: ("" if v is None else str(v)) for k, v in data.items()}
+    return request.POST
+
+
+def _api_error(status, code, message, **extra):
+    error = {"code": code, "message": message}
+    error.update({k: v for k, v in extra.items() if v})
+    return JsonResponse({"error": error}, status=status)
+
+
+def _link_error(request, error: LinkError):
+    return render(request, "newsletter/link_invalid.html", {"message": str(error)}, status=400)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """GET shows a Confirm button; only the POST confirms, because mail scanners open
+    links in mails and must not confirm anything."""
+    try:
+        subscriber, payload = read_token(token, "confirm")
+    except LinkError as error:
+        return _link_error(request, error)
+    if subscriber.state == Subscriber.State.CONFIRMED:
+        return render(request, "newsletter/confirmed.html", {"subscriber": subscriber,
+                                                             "already": True})
+    if request.method == "GET":
+        return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
+    confirm_subscriber(subscriber, token_id=payload["j"])
+    return render(request, "newsletter/confirmed.html", {"subscriber": subscriber})
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET shows one Unsubscribe button; POST unsubscribes. This URL is also the
+    List-Unsubscribe target for RFC 8058 one-click POSTs (hence csrf_exempt)."""
+    try:
+        subscriber, _ = read_token(token, "unsubscribe")
+    except LinkError as error:
+        if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(f"{error}\n", status=400, content_type="text/plain")
+        return _link_error(request, error)
+    if request.method == "GET":
+        return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
+    unsubscribe_subscriber(subscriber)
+    if request.POST.get("List-Unsubscribe") == "One-Click":
+        return HttpResponse("Unsubscribed.\n", content_type="text/plain")
+    return render(request, "newsletter/unsubscribed.html", {"subscriber": subscriber})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def preferences(request, token):
+    try:
+        subscriber, _ = read_token(token, "preferences")
+    except LinkError as error:
+        return _link_error(request, error)
+    form = prefs.form_for(subscriber, request.POST if request.method == "POST" else None)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        prefs.save(subscriber, form.cleaned_data)
+        saved = True
+    return render(
+        request, "newsletter/preferences.html",
+        {"subscriber": subscriber, "form": form, "saved": saved, "token": token},
+        status=400 if request.method == "POST" and not saved else 200,
+    )
+
+
+@csrf_exempt  # a sign-up path: Origin check and bot defences instead (see the docstring)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def more_like_request(request, story_id):
+    """The story page's "Send me more stories like this": asks for the address, then
+    mails its owner a link (request_more_like)."""
+    story = Story.objects.visible().filter(pk=story_id).first()
+    if story is None:
+        return render(request, "newsletter/link_invalid.html", {
+            "message": "This story is no longer shown. Choose topics on the sign-up page "
+                       "or in your preferences instead."}, status=404)
+    form = SubscribeForm(request.POST or None)
+    context = {"story": story, "topics": list(story.topics.all()), "form": form,
+               "started": _started(request), "refusal": None, "suggestion": None}
+    if request.method == "GET":
+        return render(request, "newsletter/more_like_request.html", context)
+    try:
+        result = request_more_like(request, request.POST, story)
+    except AddressProblem as problem:
+        form.is_valid()
+        context["suggestion"] = problem.suggestion
+        return render(request, "newsletter/more_like_request.html", context, status=400)
+    except Refusal as refusal:
+        if refusal.silent:
+            address = (request.POST.get("email") or "").strip()[:254]
+            return _sent_page(request, MORE_LIKE_SENT.format(address=address))
+        form.is_valid()
+        context["refusal"] = refusal
+        response = render(request, "newsletter/more_like_request.html", context,
+                          status=refusal.status)
+        if refusal.retry_after:
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
+    return _sent_page(request, result.message)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def more_like_this(request, token, story_id):
+    """"More stories like this" from a digest: GET shows what would be added, the POST
+    adds the story's topics to the subscriber's."""
+    try:
+        subscriber, _ = read_token(token, "preferences")
+    except LinkError as error:
+        return _link_error(request, error)
+    story = Story.objects.visible().filter(pk=story_id).first()
+    if story is None:
+        return _link_error(request, LinkError(
+            "This story is no longer shown, so its topics cannot be added. Choose topics "
+            "on your preferences page instead."))
+    topics = list(story.topics.all())
+    added = False
+    if request.method == "POST":
+        subscriber.topics.add(*topics)
+        added = True
+    return render(request, "newsletter/more_like_this.html", {
+        "subscriber": subscriber, "story": story, "topics": topics, "added": added,
+        "token": token,
+    })
+
+
+@never_cache
+@require_http_methods(["GET"])
+def export(request, token):
+    try:
+        subscriber, _ = read_token(token, "preferences")
+    except LinkError as error:
+        return _link_error(request, error)
+    response = JsonResponse(prefs.export(subscriber), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="newsletter-data.json"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erase(request, token):
+    try:
+        subscriber, _ = read_token(token, "preferences")
+    except LinkError as error:
+        return _link_error(request, error)
+    if request.method == "GET":
+        return render(request, "newsletter/erase.html", {"subscriber": subscriber,
+                                                         "token": token})
+    address = subscriber.email
+    prefs.erase(subscriber)
+    return render(request, "newsletter/erased.html", {"address": address})
