@@ -74,3 +74,42 @@ def test_sources_list_shows_health(followed, capsys):
     out = capsys.readouterr().out
     assert "last success" in out and "entries in the last day" in out
 
+
+def test_a_reader_subscribes_confirms_and_finds_a_digest_in_the_outbox(followed, client, settings):
+    import time
+
+    from django.core import mail
+
+    from newsdesk.newsletter.models import OutboxMessage, Subscriber
+
+    settings.EMAIL_BACKEND = "newsdesk.newsletter.outbox.OutboxBackend"
+    mail.outbox = []
+    pipeline.poll_now(followed)
+    origin = {"HTTP_ORIGIN": "http://testserver"}
+    page = client.post("/newsletter/subscribe/", {"email": "not-an-address"}, **origin)
+    assert "@" in page.content.decode()  # says what is wrong with the address
+    assert not OutboxMessage.objects.exists()
+
+    started = int(time.time()) - 30
+    client.post(
+        "/newsletter/subscribe/",
+        {"email": "reader@example.org", "started": started, "website": ""},
+        **origin,
+    )
+    confirmation = OutboxMessage.objects.get(to="reader@example.org")
+    link = re.search(r"http://testserver(/newsletter/confirm/[^\s\"<]+)", confirmation.text_body)
+    assert link, confirmation.text_body
+    client.get(link.group(1))  # opening the link (or a mail scanner) confirms nothing
+    assert Subscriber.objects.get(email="reader@example.org").state == "pending"
+    client.post(link.group(1))
+    assert Subscriber.objects.get(email="reader@example.org").state == "confirmed"
+
+    call_command("digest", "send")
+    digest = OutboxMessage.objects.exclude(pk=confirmation.pk).get(to="reader@example.org")
+    top = Story.objects.visible().order_by("-score").first()
+    assert top.title in digest.text_body and top.title in digest.html_body
+    unsubscribe = re.search(
+        r"http://testserver(/newsletter/unsubscribe/[^\s\"<>]+)", digest.text_body
+    )
+    client.post(unsubscribe.group(1))
+    assert Subscriber.objects.get(email="reader@example.org").state == "unsubscribed"
