@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -153,37 +154,38 @@ def merge_stories(source_id: int, target_id: int) -> None:
     Story.objects.filter(merged_into_id=source_id).update(merged_into_id=target_id)
 
 
+SHOWN_FIELDS = ["pk", "title", "excerpt", "image_url", "language", "published_at"]
+
+
 def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
-    """Recompute what a story shows from its articles: headline, counts, topics, times."""
-    members = list(
-        Article.objects.filter(membership__story=story)
-        .select_related("publisher", "source")
-        .prefetch_related("source__topics")
-        .order_by("published_at")
+    """Recompute what a story shows from its articles: headline, counts, topics, times.
+
+    Aggregates are computed by the database, so the cost does not grow with the
+    number of articles a story has (a wire story can have hundreds).
+    """
+    members = Article.objects.filter(membership__story=story)
+    stats = members.aggregate(
+        count=Count("pk"),
+        publishers=Count("publisher", distinct=True),
+        first=Min("created_at"),
+        last=Max("created_at"),
     )
-    if not members:
-        story.article_count = story.publisher_count = 0
+    story.article_count = stats["count"]
+    story.publisher_count = stats["publishers"]
+    if not stats["count"]:
         story.save()
         return
-    headline = members[0]
-    if index is not None:
-        try:
-            key = index.representative(story.pk)
-            headline = next((a for a in members if str(a.pk) == key), headline)
-        except KeyError:
-            pass
+    headline = _headline(story, members, index)
     story.headline_article = headline
     story.title = headline.title
     story.excerpt = headline.excerpt
-    story.image_url = next((a.image_url for a in members if a.image_url), "")
     story.language = headline.language
-    story.first_seen_at = min(a.created_at for a in members)
-    story.last_updated_at = max(a.created_at for a in members)
-    story.article_count = len(members)
-    publishers = {a.publisher_id for a in members}
-    story.publisher_count = len(publishers)
+    story.image_url = headline.image_url or (
+        members.exclude(image_url="").values_list("image_url", flat=True).first() or ""
+    )
+    story.first_seen_at, story.last_updated_at = stats["first"], stats["last"]
     story.save()
-    story.publishers.set(publishers)
+    story.publishers.set(members.values_list("publisher_id", flat=True).distinct())
     story.topics.set(story_topic_ids(members))
     if index is not None:
         try:
@@ -193,13 +195,31 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
         story.related.set(Story.objects.filter(pk__in=related, merged_into__isnull=True))
 
 
-def story_topic_ids(members: list[Article]) -> set[int]:
-    """Topics of the sources, plus existing topics the articles' own section or keywords name."""
-    topic_ids = set()
-    labels = set()
-    for article in members:
-        topic_ids.update(t.pk for t in article.source.topics.all())
-        labels.update(slugify(label) for label in [article.section, *article.keywords] if label)
+def _headline(story: Story, members, index: StoryIndex | None) -> Article:
+    """The article closest to the story's centre (the engine's choice), else the first."""
+    if index is not None:
+        try:
+            key = int(index.representative(story.pk))
+        except KeyError:
+            key = None
+        if key is not None and (found := members.filter(pk=key).only(*SHOWN_FIELDS).first()):
+            return found
+    return members.order_by("published_at", "pk").only(*SHOWN_FIELDS).first()
+
+
+def story_topic_ids(members) -> set[int]:
+    """Topics of the sources, plus existing topics the articles' own section or keywords name.
+
+    Keywords are read from the most recent articles only, which bounds the work for a
+    large story without losing what it is about.
+    """
+    topic_ids = set(
+        Topic.objects.filter(sources__articles__in=members).values_list("pk", flat=True)
+    )
+    labels = {slugify(s) for s in members.exclude(section="").values_list("section", flat=True)}
+    for keywords in members.order_by("-published_at").values_list("keywords", flat=True)[:50]:
+        labels.update(slugify(k) for k in keywords or [] if k)
+    labels.discard("")
     if labels:
         topic_ids.update(Topic.objects.filter(slug__in=labels).values_list("pk", flat=True))
     return topic_ids
