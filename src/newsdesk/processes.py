@@ -19,12 +19,13 @@ def newsdesk_command(*args: str) -> list[str]:
 
 class ProcessGroup:
     def __init__(self) -> None:
-        self.commands: list[tuple[str, list[str], dict | None]] = []
+        self.commands: list[tuple[str, list[str], dict | None, int]] = []
         self.children: dict[str, subprocess.Popen] = {}
         self.stopping = False
 
-    def add(self, name: str, argv: list[str], env: dict | None = None) -> None:
-        self.commands.append((name, argv, env))
+    def add(self, name: str, argv: list[str], env: dict | None = None, nice: int = 0) -> None:
+        """Run argv as a child; nice > 0 gives it a lower CPU priority than the others."""
+        self.commands.append((name, argv, env, nice))
 
     def run(self) -> int:
         """Start every command; return when one exits or a stop signal arrives."""
@@ -32,8 +33,12 @@ class ProcessGroup:
             sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
         }
         try:
-            for name, argv, env in self.commands:
-                self.children[name] = subprocess.Popen(argv, env={**os.environ, **(env or {})})
+            for name, argv, env, nice in self.commands:
+                self.children[name] = subprocess.Popen(
+                    argv,
+                    env={**os.environ, **(env or {})},
+                    preexec_fn=(lambda n=nice: os.nice(n)) if nice else None,  # noqa: PLW1509
+                )
                 print(f"started {name} (pid {self.children[name].pid})", file=sys.stderr)
             while not self.stopping:
                 for name, child in self.children.items():

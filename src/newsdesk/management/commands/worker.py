@@ -16,6 +16,9 @@ from django.core.management.base import BaseCommand
 
 from newsdesk.processes import ProcessGroup, newsdesk_command
 
+# Clustering catches up in the background: polls, extraction and the web server come first.
+CLUSTERING_NICENESS = 10
+
 
 class Command(BaseCommand):
     help = "Run background task workers (polling, extraction, clustering, mail)."
@@ -54,5 +57,6 @@ class Command(BaseCommand):
             group.add(
                 "clustering",
                 newsdesk_command("db_worker", "--queue-name", "clustering", "--interval", interval),
+                nice=CLUSTERING_NICENESS,
             )
         raise SystemExit(group.run())
