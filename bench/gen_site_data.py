@@ -25,6 +25,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from common import say
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "var" / "bench"
 ARTICLES_PER_STORY = 10
@@ -55,10 +57,6 @@ FUNCTION_WORDS = {
     "en": "the of and to in a is that for on with as by at from was said after will has".split(),
     "de": "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine".split(),
 }
-
-
-def say(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
 
 
 def bench_database_url(database: str, articles: int) -> str:

@@ -31,22 +31,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from common import cpu_seconds, free_port, peak_rss_mb, say
+
 ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY = 64
 ENTRIES_PER_FEED = 20
 FARM_HOSTS = 100
-
-
-def say(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- processes and their resources ---------------------------------------------------------
@@ -70,30 +60,6 @@ def proc_tree(pid: int) -> list[int]:
         tree.append(current)
         todo.extend(children.get(current, []))
     return tree
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
-
-
-def peak_rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 class Desk:
@@ -315,7 +281,7 @@ def main() -> None:
     try:
         # Cold, feeds only.
         target = args.feeds * ENTRIES_PER_FEED
-        cpu_before = cpu_seconds(desk.pids())
+        cpu_before = cpu_seconds(*desk.pids())
         feeds_only.update(next_poll_at=timezone.now())
         elapsed = wait_for(
             "cold (feeds only)",
@@ -323,7 +289,7 @@ def main() -> None:
             desk,
             1800,
         )
-        cpu_used = cpu_seconds(desk.pids()) - cpu_before
+        cpu_used = cpu_seconds(*desk.pids()) - cpu_before
         results["cold_entries_per_s_feeds_only"] = target / elapsed
         results["cpu_s_per_entry"] = cpu_used / target
         say(f"cold: {target} entries in {elapsed:.1f} s, {cpu_used:.1f} CPU s")
