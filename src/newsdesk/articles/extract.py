@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from lxml.html import HtmlElement
@@ -27,7 +27,12 @@ from newsdesk.articles.bodytext import (
 )
 from newsdesk.articles.excerpt import make_excerpt
 from newsdesk.articles.furniture import drop_boilerplate_lines, drop_title_lines
-from newsdesk.articles.metadata import PageMetadata, extract_metadata, untruncated
+from newsdesk.articles.metadata import (
+    ArticleFacts,
+    PageMetadata,
+    extract_metadata,
+    untruncated,
+)
 from newsdesk.articles.robots_meta import snippet_policy
 from newsdesk.articles.walls import detect_wall
 from newsdesk.core.charset import declared_charset, decode_body
@@ -47,17 +52,7 @@ class FeedHint:
 
 
 @dataclass
-class Extraction:
-    title: str | None = None
-    bylines: list[str] = field(default_factory=list)
-    published: datetime | None = None
-    updated: datetime | None = None
-    language: str | None = None
-    image: str | None = None
-    canonical_url: str | None = None
-    section: str | None = None
-    keywords: list[str] = field(default_factory=list)
-    publisher: str | None = None
+class Extraction(ArticleFacts):
     text: str = ""
     excerpt: str = ""
     status: str = "ok"
@@ -170,9 +165,7 @@ def extract(html: bytes | str, url: str | None = None, *,
         status = "not_article"
     meta.language = meta.language or detect_language(text)
     return Extraction(
-        title=meta.title, bylines=meta.bylines, published=meta.published, updated=meta.updated,
-        language=meta.language, image=meta.image, canonical_url=meta.canonical_url,
-        section=meta.section, keywords=meta.keywords, publisher=meta.publisher, text=text,
+        **meta.facts(), text=text,
         excerpt=make_excerpt(text, language=meta.language, nosnippet=policy.nosnippet,
                              max_snippet=policy.max_snippet),
         status=status or "ok", nosnippet=policy.nosnippet, max_snippet=policy.max_snippet,

@@ -13,7 +13,7 @@ import html
 import json
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -57,7 +57,9 @@ _NOT_A_PERSON = re.compile(
 
 
 @dataclass
-class PageMetadata:
+class ArticleFacts:
+    """What a page says about its article, as an extraction reports it."""
+
     title: str | None = None
     bylines: list[str] = field(default_factory=list)
     published: datetime | None = None
@@ -68,6 +70,14 @@ class PageMetadata:
     section: str | None = None
     keywords: list[str] = field(default_factory=list)
     publisher: str | None = None
+
+    def facts(self) -> dict:
+        """Just the ArticleFacts fields, e.g. to build an Extraction from page metadata."""
+        return {f.name: getattr(self, f.name) for f in fields(ArticleFacts)}
+
+
+@dataclass
+class PageMetadata(ArticleFacts):
     jsonld_body: str = ""
     accessible_for_free: bool | None = None
     page_heading: str | None = None  # the <h1>, which may word the headline differently
