@@ -1,7 +1,8 @@
 """What the engine reads from an article: words, names, numbers and the year."""
 
-from newsdesk.stories.dedup import shingles
+from newsdesk.stories.dedup import shingle_hashes, shingles
 from newsdesk.stories.features import extract_features
+from newsdesk.stories.vectors import BlockWeights, Vocabulary, vectorize
 
 
 def test_capitalised_spans_are_names_but_a_capitalised_first_word_is_not():
@@ -42,3 +43,44 @@ def test_shingles_ignore_sentence_order_and_case():
     first = shingles("The bridge reopened on Tuesday.\nFerries return to normal next week.")
     second = shingles("Ferries return to normal next week.\nthe bridge reopened on tuesday.")
     assert first == second
+
+
+def test_weekdays_and_months_are_date_terms_and_may_only_beside_a_figure():
+    features = extract_features("", "On Saturday, Dec. 11, the club met.\nYou may come.\n"
+                                    "It closed on May 24, 2005.")
+    assert {"saturday", "december", "may"} <= set(features.numbers)
+    assert features.numbers["may"] == 1
+    assert features.month in {"december", "may"}
+
+
+def test_title_case_headline_words_written_in_lower_case_elsewhere_are_not_names():
+    features = extract_features("Sixers Fire Coach Jim Obrien",
+                                "The Sixers chose to fire their coach, Jim Obrien, on Monday.")
+    assert {"sixers", "jim obrien"} <= set(features.names)
+    assert not {"fire", "coach"} & set(features.names)
+
+
+def test_fast_shingle_hashes_count_the_same_shingles_as_the_readable_ones():
+    text = ("The bridge reopened on Tuesday after repairs.\n"
+            "Ferries return to normal next week, the operator said.")
+    assert len(shingle_hashes(text)) == len(shingles(text))
+    reordered = "\n".join(reversed(text.splitlines()))
+    assert set(shingle_hashes(reordered).tolist()) == set(shingle_hashes(text).tolist())
+
+
+def test_common_english_words_weigh_less_than_rare_ones_from_the_first_article():
+    vocabulary = Vocabulary(1000)
+    features = extract_features("", "People felt the earthquake.")
+    ids, weights = vectorize(features, vocabulary, BlockWeights())
+    weight = dict(zip(ids.tolist(), weights.tolist(), strict=True))
+    people, earthquake = (int(Vocabulary.ids_of("w:", [w])[0]) for w in ("people", "earthquake"))
+    assert weight[earthquake] > weight[people]
+
+
+def test_vocabulary_memory_does_not_grow_with_new_terms():
+    vocabulary = Vocabulary(1000)
+    before = vocabulary.memory_bytes()
+    for n in range(50):
+        vectorize(extract_features("", f"Zorblat{n} met Quanrix{n} in Vellido{n}."),
+                  vocabulary, BlockWeights())
+    assert vocabulary.memory_bytes() == before

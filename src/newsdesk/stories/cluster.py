@@ -38,14 +38,14 @@ from newsdesk.stories.vectors import (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Story:
     """An open story: its members and the sum of their vectors (its centre, unnormalised)."""
 
     story_id: int
     language: str
     members: list[str] = field(default_factory=list)
-    ids: TermIds = field(default_factory=lambda: np.zeros(0, np.int32))
+    ids: TermIds = field(default_factory=lambda: np.zeros(0, np.uint32))
     weights: Weights = field(default_factory=lambda: np.zeros(0, np.float32))
     norm: float = 0.0
     summary: Side | None = None  # what the models compare; made when first needed
@@ -79,9 +79,9 @@ class Story:
 class ClusterSettings:
     """Bounds on the work per article (see the module docstring) and on a centre's size."""
 
-    query_terms: int = 24
+    query_terms: int = 16
     posted_terms: int = 8
-    posting_cap: int = 256
+    posting_cap: int = 32
     rescore: int = 12
     merge_candidates: int = 4
     centre_terms: int = 300

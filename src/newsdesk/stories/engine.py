@@ -6,6 +6,12 @@ and bounded: stories idle for longer than the window are closed (``evict_older_t
 also applied as articles arrive) and the oldest stories are closed early when more
 than ``max_docs`` articles are open. ``memory_bytes`` reports its size.
 
+Memory per open article is kept small on purpose (the window holds about 100,000):
+term ids are hashes, so there is no table of terms (``vectors.Vocabulary``); an
+article keeps only its 32 heaviest terms in float32 (its full vector went into its
+story's centre, capped at ``ClusterSettings.centre_terms``); copy signatures are kept
+for the last ``copy_lookback`` articles only (copies follow their original within hours).
+
 Languages: articles whose languages are both known and differ never share a story
 or count as copies; cross-language linking is not attempted (it would need a
 translation model, and a wrong link is worse than two stories).
@@ -307,7 +313,8 @@ class StoryIndex:
         return Assignment(story.story_id, is_new, copy_of, [])
 
     def _merge_look_alikes(self, story: Story, not_before: float):
-        """Fold open stories that now look like ``story`` into the larger of the two.
+        """Fold open stories that now look like ``story`` into the larger of the two (the
+        older on a tie).
 
         A new story is a single article that no story accepted, so only a story that
         just grew is checked.
@@ -319,9 +326,11 @@ class StoryIndex:
                 continue
             if not self._clusters.same_event(survivor, other):
                 continue
+            # the larger survives; on a tie the older, whose URL readers met first
             keep, gone = (
                 (survivor, other)
-                if len(survivor.members) >= len(other.members)
+                if (len(survivor.members), -survivor.first_seen)
+                >= (len(other.members), -other.first_seen)
                 else (other, survivor)
             )
             for key in gone.members:

@@ -8,7 +8,8 @@ Three kinds of evidence, kept apart because they tell different things:
   that the article never writes in lower case (so "Police said ..." and a Title Case
   headline's "Fires Coach" are not names, "Reid said ..." is);
 * ``numbers``: figures, years and dates (26 pirates vs. 23 pirates, 2008 vs. 2013),
-  and the ``year`` the article mentions most (datelines, "in 2013").
+  with weekdays and months as date terms ("fired Saturday", "Dec. 11"), and the
+  ``year`` and ``month`` the article mentions most (datelines, "in 2013").
 
 Look-alike events share their words and differ in their names and numbers, which
 is why the engine weighs each kind separately (see ``cluster.py``).
@@ -100,6 +101,13 @@ def extract_features(title: str, text: str) -> Features:
     sentence_start = True
     for position, (word, number, _) in enumerate(pieces):
         if word:
+            if word.islower():  # most words: no name, no date
+                tokens.append(word[:-2] if word[-2:] in POSSESSIVE else word)
+                if span:
+                    _add_span(names, span)
+                    span = []
+                sentence_start = False
+                continue
             lower = word.lower()
             if lower[-2:] in POSSESSIVE:
                 lower = lower[:-2]

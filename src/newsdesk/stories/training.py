@@ -6,6 +6,7 @@ stories opened so far that resemble it most (as the engine's index would retriev
 them: usually its own story and its look-alike sibling), and each comparison becomes
 one (features, belongs) pair. Stories are small early in the stream, as they are in
 production, so the model learns how much evidence a story of each size needs.
+Stories keep the years and months their articles mention, as the engine's do.
 """
 
 from collections import Counter

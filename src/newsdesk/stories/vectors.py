@@ -7,20 +7,23 @@ per-block cosines: names and numbers can outvote shared vocabulary.
 
 Vectors are stored as two small numpy arrays (term ids, weights) so that 100,000
 articles fit in tens of megabytes. Document frequencies are counts over the articles
-seen, halved whenever the count of articles doubles past a bound: recent usage
-dominates, and the vocabulary stays bounded because terms whose count reaches zero
-are forgotten.
+seen, added to a prior from general English for words and single-word names (see
+``background.py``), and halved whenever the count of articles doubles past a bound:
+recent usage dominates, and the vocabulary stays bounded because terms whose count
+reaches zero are forgotten.
 """
 
+import zlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
+from newsdesk.stories.background import PRIOR_DOCS, prior_document_frequencies
 from newsdesk.stories.features import Features
 
 BLOCK_PREFIXES = ("w:", "e:", "n:")  # words, names, numbers
-TermIds = np.ndarray  # int32 ids, sorted
+TermIds = np.ndarray  # uint32 ids (see Vocabulary), sorted
 Weights = np.ndarray  # float32, same length
 
 
@@ -37,99 +40,115 @@ class BlockWeights:
 
 
 class Vocabulary:
-    """Term ids, block of each term and decayed document frequencies (bounded by ``max_docs``)."""
+    """Term ids by hashing, and document frequencies in a count-min sketch: fixed memory.
 
-    def __init__(self, max_docs: int):
+    A term's id is 30 bits of its CRC-32 with its block (words, names, numbers) in the
+    top two bits, so no table of terms is kept: a window of news keeps meeting new
+    names, and a dictionary of every term ever seen would outgrow everything else.
+    Two terms of a block share an id with odds of about one in a billion per pair
+    (a few pairs among a million terms: negligible next to the evidence of the others).
+
+    Document frequencies live in ``depth`` rows of ``width`` counters; a term's count
+    is the least of its counters (each row hashes it elsewhere), and a new article
+    raises only the counters at that least value ("conservative update"), which keeps
+    the overcount of rare terms small. Counts are halved whenever the count of articles
+    doubles past ``max_docs``: recent usage dominates.
+    """
+
+    def __init__(self, max_docs: int, width_bits: int = 22, depth: int = 2):
         self.max_docs = max_docs
-        self.ids: dict[str, int] = {}
-        self.terms: list[str | None] = []
-        self.block_of = np.zeros(1024, dtype=np.int8)  # term id -> BLOCK_PREFIXES index
-        self.df = np.zeros(1024, dtype=np.float32)  # term id -> (decayed) document frequency
         self.docs = 0.0
-        self._free: list[int] = []
+        self._shift = np.uint64(64 - width_bits)
+        self._multipliers = np.array(_ROW_MULTIPLIERS[:depth], dtype=np.uint64)[:, None]
+        self.counts = np.zeros((depth, 1 << width_bits), dtype=np.float32)
 
-    def id_of(self, term: str) -> int:
-        term_id = self.ids.get(term)
-        if term_id is None:
-            term_id = self._free.pop() if self._free else len(self.terms)
-            if term_id == len(self.terms):
-                self.terms.append(term)
-                if term_id >= len(self.df):
-                    self.block_of = np.resize(self.block_of, 2 * len(self.block_of))
-                    self.df = np.resize(self.df, 2 * len(self.df))
-            else:
-                self.terms[term_id] = term
-            self.block_of[term_id] = BLOCK_PREFIXES.index(term[:2])
-            self.df[term_id] = 0.0
-            self.ids[term] = term_id
-        return term_id
+    @staticmethod
+    def ids_of(prefix: str, terms) -> np.ndarray:
+        """Ids of ``terms`` in the block named by ``prefix`` (see the class docstring)."""
+        block = BLOCK_PREFIXES.index(prefix)
+        hashes = np.fromiter(map(zlib.crc32, map(str.encode, terms)), np.uint32, len(terms))
+        return (hashes & np.uint32(_HASH_MASK)) | np.uint32(block << _BLOCK_SHIFT)
 
-    def ids_of(self, prefix: str, terms) -> np.ndarray:
-        """Ids of ``prefix + term`` for each term, new terms added (known ones in one pass)."""
-        get = self.ids.get
-        found = [get(prefix + term) for term in terms]
-        if None in found:
-            found = [
-                self.id_of(prefix + term) if known is None else known
-                for term, known in zip(terms, found, strict=True)
-            ]
-        return np.array(found, dtype=np.int32)
+    @staticmethod
+    def block_of(term_ids: np.ndarray) -> np.ndarray:
+        """Block of each term id (index into ``BLOCK_PREFIXES``)."""
+        return (term_ids >> np.uint32(_BLOCK_SHIFT)).astype(np.intp)
 
-    def count(self, term_ids: np.ndarray) -> None:
-        """Record one more article containing ``term_ids`` (distinct); decay past the bound."""
+    def _cells(self, term_ids: np.ndarray) -> np.ndarray:
+        return (term_ids.astype(np.uint64)[None, :] * self._multipliers) >> self._shift
+
+    def _frequency(self, cells: np.ndarray) -> np.ndarray:
+        rows = np.arange(len(cells))[:, None]
+        return self.counts[rows, cells].min(axis=0)
+
+    def count(self, term_ids: np.ndarray) -> np.ndarray:
+        """Record one more article containing ``term_ids`` (distinct); decay past the bound.
+
+        Returns the terms' document frequencies, this article included.
+        """
         self.docs += 1
-        self.df[term_ids] += 1.0
+        cells = self._cells(term_ids)
+        raised = self._frequency(cells) + 1.0
+        for row, row_cells in enumerate(cells):
+            self.counts[row, row_cells] = np.maximum(self.counts[row, row_cells], raised)
         if self.docs >= 2 * self.max_docs:
-            self._halve()
+            self.docs /= 2
+            self.counts *= 0.5
+            raised *= 0.5
+        return raised
 
-    def idf(self, term_ids: np.ndarray) -> np.ndarray:
-        return np.log((self.docs + 1.0) / (self.df[term_ids] + 1.0)) + 1.0
-
-    def _halve(self) -> None:
-        """Halve all frequencies; forget terms no longer seen (their ids are reused)."""
-        self.docs /= 2
-        used = len(self.terms)
-        self.df[:used] /= 2
-        for term_id in np.flatnonzero(self.df[:used] < 0.5).tolist():
-            term = self.terms[term_id]
-            if term is not None:
-                del self.ids[term]
-                self.terms[term_id] = None
-                self._free.append(term_id)
+    def idf(self, seen: np.ndarray) -> np.ndarray:
+        """Smoothed inverse document frequency of terms held by ``seen`` articles (their
+        counts here plus the prior from general English)."""
+        return np.log((self.docs + PRIOR_DOCS + 1.0) / (seen + 1.0)) + 1.0
 
     def memory_bytes(self) -> int:
-        # dict entry + short str per term (measured average), plus the arrays
-        return len(self.ids) * 150 + len(self.terms) * 8 + self.df.nbytes + self.block_of.nbytes
+        return self.counts.nbytes
+
+
+_BLOCK_SHIFT = 30
+_HASH_MASK = (1 << _BLOCK_SHIFT) - 1
+# odd 64-bit multipliers: each row of the sketch scatters the ids differently
+_ROW_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
+
+
+def _priors(prefix: str, terms) -> np.ndarray | float:
+    """Prior document counts of words and one-word names (see ``background.py``)."""
+    return 0.0 if prefix == "n:" else prior_document_frequencies(terms)
 
 
 def vectorize(
-    features: Features, vocabulary: Vocabulary, blocks: BlockWeights, learn: bool = True
+    features: Features, vocabulary: Vocabulary, blocks: BlockWeights
 ) -> tuple[TermIds, Weights]:
-    """Weighted vector of an article (ids sorted); ``learn`` counts it into the frequencies."""
+    """Weighted vector of an article (ids sorted), counted into the document frequencies."""
     parts = [
         (features.words, "w:", blocks.words, blocks.keep_words),
         (features.names, "e:", blocks.names, blocks.keep_names),
         (features.numbers, "n:", blocks.numbers, blocks.keep_numbers),
     ]
     block_ids = [vocabulary.ids_of(prefix, counts) for counts, prefix, _, _ in parts]
-    if learn:
-        vocabulary.count(np.concatenate(block_ids))
+    seen = vocabulary.count(np.concatenate(block_ids))
+    starts = np.cumsum([0] + [len(ids) for ids in block_ids])
     all_ids, all_weights = [], []
-    for (counts, _, weight, keep), ids in zip(parts, block_ids, strict=True):
+    for (counts, prefix, weight, keep), ids, start in zip(parts, block_ids, starts, strict=False):
         if not len(ids) or weight <= 0:
             continue
         tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        scores = ((1.0 + np.log(tf)) * vocabulary.idf(ids)).astype(np.float32)
+        idf = vocabulary.idf(seen[start : start + len(ids)] + _priors(prefix, counts))
+        scores = ((1.0 + np.log(tf)) * idf).astype(np.float32)
         if len(ids) > keep:
             top = np.argpartition(-scores, keep)[:keep]
             ids, scores = ids[top], scores[top]
         all_ids.append(ids)
         all_weights.append(scores * (weight / float(np.sqrt(np.dot(scores, scores)))))
     if not all_ids:
-        return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        return np.zeros(0, np.uint32), np.zeros(0, np.float32)
     ids, weights = np.concatenate(all_ids), np.concatenate(all_weights)
     order = np.argsort(ids)
-    return ids[order], weights[order].astype(np.float32)
+    ids, weights = ids[order], weights[order].astype(np.float32)
+    if len(ids) > 1 and (ids[1:] == ids[:-1]).any():  # two terms hashed alike: one term
+        return add_sparse(ids[:0], weights[:0], ids, weights)
+    return ids, weights
 
 
 def add_sparse(ids_a: TermIds, w_a: Weights, ids_b: TermIds, w_b: Weights, sign: float = 1.0):
@@ -139,27 +158,42 @@ def add_sparse(ids_a: TermIds, w_a: Weights, ids_b: TermIds, w_b: Weights, sign:
     unique, inverse = np.unique(ids, return_inverse=True)
     summed = np.bincount(inverse, weights=weights).astype(np.float32)
     keep = np.abs(summed) > 1e-6
-    return unique[keep].astype(np.int32), summed[keep]
+    return unique[keep], summed[keep].astype(np.float32)
+
+
+def _shared(ids_a: TermIds, ids_b: TermIds) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``ids_a`` and ``ids_b`` (both sorted) of the terms they share.
+
+    A binary search of each of ``a``'s ids in ``b``: cheaper than sorting both together
+    (``np.intersect1d``) for the few hundred terms of an article and a story.
+    """
+    if not len(ids_a) or not len(ids_b):
+        empty = np.zeros(0, np.intp)
+        return empty, empty
+    where = np.searchsorted(ids_b, ids_a)
+    np.minimum(where, len(ids_b) - 1, out=where)
+    ia = np.flatnonzero(ids_b[where] == ids_a)
+    return ia, where[ia]
 
 
 def sparse_dot(ids_a: TermIds, w_a: Weights, ids_b: TermIds, w_b: Weights) -> float:
-    _, ia, ib = np.intersect1d(ids_a, ids_b, assume_unique=True, return_indices=True)
+    ia, ib = _shared(ids_a, ids_b)
     return float(np.dot(w_a[ia], w_b[ib]))
 
 
 def block_norms(ids: TermIds, weights: Weights, vocabulary: Vocabulary) -> np.ndarray:
     """Length of each block (words, names, numbers) of a vector."""
     squares = np.bincount(
-        vocabulary.block_of[ids], weights=weights * weights, minlength=len(BLOCK_PREFIXES)
+        vocabulary.block_of(ids), weights=weights * weights, minlength=len(BLOCK_PREFIXES)
     )
     return np.sqrt(squares)
 
 
 def block_cosines(ids_a, w_a, norms_a, ids_b, w_b, norms_b, vocabulary: Vocabulary):
     """Cosine of two vectors within each block (0 where either side has none of it)."""
-    common, ia, ib = np.intersect1d(ids_a, ids_b, assume_unique=True, return_indices=True)
+    ia, ib = _shared(ids_a, ids_b)
     dots = np.bincount(
-        vocabulary.block_of[common], weights=w_a[ia] * w_b[ib], minlength=len(BLOCK_PREFIXES)
+        vocabulary.block_of(ids_a[ia]), weights=w_a[ia] * w_b[ib], minlength=len(BLOCK_PREFIXES)
     )
     lengths = norms_a * norms_b
     return np.divide(dots, lengths, out=np.zeros(len(BLOCK_PREFIXES)), where=lengths > 0)
@@ -177,11 +211,11 @@ class NameProfile:
 
 
 def name_profile(
-    ids: TermIds, weights: Weights, vocabulary: Vocabulary, k: int = 3, kept: int = 16
+    ids: TermIds, weights: Weights, vocabulary: Vocabulary, k: int = 3, kept: int = 8
 ) -> NameProfile:
     """The ``k`` heaviest names, and the relative weights of the ``kept`` heaviest (bounded,
     since every open story holds one; names below a twentieth of the heaviest count as 0)."""
-    is_name = vocabulary.block_of[ids] == 1
+    is_name = vocabulary.block_of(ids) == 1
     if not is_name.any():
         return NameProfile((), {})
     name_ids, name_w = ids[is_name], weights[is_name]
