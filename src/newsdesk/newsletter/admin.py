@@ -15,16 +15,44 @@ from newsdesk.newsletter.digest import preview
 from newsdesk.newsletter.models import Delivery, Edition, MailEvent, OutboxMessage, Subscriber
 
 
+def _edition_count(field: str, description: str):
+    """A sortable admin column showing one of an edition's annotated delivery counts."""
+
+    @admin.display(description=description, ordering=field)
+    def column(self, edition):
+        return getattr(edition, field)
+
+    return column
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ("email", "state", "frequency", "format", "language", "confirmed_at",
-                    "last_digest_at", "next_digest_at", "soft_bounces", "preview_link")
+    list_display = (
+        "email",
+        "state",
+        "frequency",
+        "format",
+        "language",
+        "confirmed_at",
+        "last_digest_at",
+        "next_digest_at",
+        "soft_bounces",
+        "preview_link",
+    )
     list_filter = ("state", "frequency", "format", "language", "consent_source", "timezone")
     search_fields = ("email",)
     date_hierarchy = "created_at"
-    readonly_fields = ("token_id", "created_at", "confirmed_at", "consent_form_version",
-                       "consent_token_id", "consent_source", "unsubscribed_at",
-                       "last_digest_at", "soft_bounces")
+    readonly_fields = (
+        "token_id",
+        "created_at",
+        "confirmed_at",
+        "consent_form_version",
+        "consent_token_id",
+        "consent_source",
+        "unsubscribed_at",
+        "last_digest_at",
+        "soft_bounces",
+    )
     filter_horizontal = ("topics", "publishers")
 
     @admin.display(description="Next digest")
@@ -34,8 +62,11 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:subscriber_id>/preview/", self.admin_site.admin_view(self.preview_view),
-                 name="newsletter_subscriber_preview"),
+            path(
+                "<int:subscriber_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="newsletter_subscriber_preview",
+            ),
         ] + super().get_urls()
 
     def preview_view(self, request, subscriber_id):
@@ -70,55 +101,52 @@ def _figure(state):
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "state", "queued", "sent", "failed", "bounced", "skipped",
-                    "unsubscribed")
+    list_display = (
+        "__str__",
+        "state",
+        "queued",
+        "sent",
+        "failed",
+        "bounced",
+        "skipped",
+        "unsubscribed",
+    )
     list_filter = ("frequency", "state")
     date_hierarchy = "slot"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            n_queued=_figure(Delivery.State.QUEUED) + _figure(Delivery.State.SENDING),
-            n_sent=_figure(Delivery.State.SENT),
-            n_failed=_figure(Delivery.State.FAILED),
-            n_bounced=_figure(Delivery.State.BOUNCED),
-            n_skipped=_figure(Delivery.State.SKIPPED),
-            n_unsubscribed=Count(
-                "deliveries",
-                filter=Q(deliveries__subscriber__state__in=[
-                    Subscriber.State.UNSUBSCRIBED, Subscriber.State.COMPLAINED
-                ]),
-            ),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_queued=_figure(Delivery.State.QUEUED) + _figure(Delivery.State.SENDING),
+                n_sent=_figure(Delivery.State.SENT),
+                n_failed=_figure(Delivery.State.FAILED),
+                n_bounced=_figure(Delivery.State.BOUNCED),
+                n_skipped=_figure(Delivery.State.SKIPPED),
+                n_unsubscribed=Count(
+                    "deliveries",
+                    filter=Q(
+                        deliveries__subscriber__state__in=[
+                            Subscriber.State.UNSUBSCRIBED,
+                            Subscriber.State.COMPLAINED,
+                        ]
+                    ),
+                ),
+            )
         )
 
-    @admin.display(description="Queued", ordering="n_queued")
-    def queued(self, edition):
-        return edition.n_queued
-
-    @admin.display(description="Sent", ordering="n_sent")
-    def sent(self, edition):
-        return edition.n_sent
-
-    @admin.display(description="Failed", ordering="n_failed")
-    def failed(self, edition):
-        return edition.n_failed
-
-    @admin.display(description="Bounced", ordering="n_bounced")
-    def bounced(self, edition):
-        return edition.n_bounced
-
-    @admin.display(description="Nothing new", ordering="n_skipped")
-    def skipped(self, edition):
-        return edition.n_skipped
-
-    @admin.display(description="Unsubscribed since", ordering="n_unsubscribed")
-    def unsubscribed(self, edition):
-        return edition.n_unsubscribed
+    queued = _edition_count("n_queued", "Queued")
+    sent = _edition_count("n_sent", "Sent")
+    failed = _edition_count("n_failed", "Failed")
+    bounced = _edition_count("n_bounced", "Bounced")
+    skipped = _edition_count("n_skipped", "Nothing new")
+    unsubscribed = _edition_count("n_unsubscribed", "Unsubscribed since")
 
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("subscriber", "edition", "state", "story_count", "attempts", "sent_at",
-                    "error")
+    list_display = ("subscriber", "edition", "state", "story_count", "attempts", "sent_at", "error")
     list_filter = ("state", "edition")
     search_fields = ("subscriber__email", "message_id")
     list_select_related = ("subscriber", "edition")
@@ -140,8 +168,17 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     list_display = ("created_at", "to", "subject")
     search_fields = ("to", "subject", "message_id")
-    readonly_fields = ("created_at", "to", "from_email", "subject", "message_id",
-                       "headers_table", "text_body", "html_preview", "raw")
+    readonly_fields = (
+        "created_at",
+        "to",
+        "from_email",
+        "subject",
+        "message_id",
+        "headers_table",
+        "text_body",
+        "html_preview",
+        "raw",
+    )
     exclude = ("headers", "html_body")
 
     def has_add_permission(self, request):
@@ -154,9 +191,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def headers_table(self, message):
         if not message.headers:
             return "-"
-        rows = format_html_join(
-            "", "<tr><th>{}</th><td>{}</td></tr>", message.headers.items()
-        )
+        rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", message.headers.items())
         return format_html("<table>{}</table>", rows)
 
     @admin.display(description="HTML body")
