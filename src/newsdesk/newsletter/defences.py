@@ -35,7 +35,6 @@ class Refusal(Exception):
         return f"{self.code}: {self.message}"
 
 
-
 # --- who is asking ----------------------------------------------------------------------
 
 
@@ -151,40 +150,41 @@ def _hit(scope: str, key: str, limit: int, window: int) -> tuple[bool, int]:
     return count > limit, window - int(time.time()) % window
 
 
-def check_ip_rate(ip: str) -> None:
-    limit, window = settings.NEWSDESK_SIGNUP_LIMIT_IP
-    over, left = _hit("ip", ip, limit, window)
+def _enforce(scope: str, key: str, limit_window: tuple[int, int], code: str, message: str) -> None:
+    """Count one attempt; over the limit, refuse with 429, the message and Retry-After."""
+    limit, window = limit_window
+    over, left = _hit(scope, key, limit, window)
     if over:
         raise Refusal(
-            "rate_ip",
-            f"Too many sign-ups from your network recently. Please try again in "
-            f"{_minutes(left)}.",
-            status=429,
-            retry_after=left,
+            code, f"{message} Please try again in {_minutes(left)}.", status=429, retry_after=left
         )
+
+
+def check_ip_rate(ip: str) -> None:
+    _enforce(
+        "ip",
+        ip,
+        settings.NEWSDESK_SIGNUP_LIMIT_IP,
+        "rate_ip",
+        "Too many sign-ups from your network recently.",
+    )
 
 
 def check_address_rate(address: str, domain: str) -> None:
-    limit, window = settings.NEWSDESK_SIGNUP_LIMIT_ADDRESS
-    over, left = _hit("address", address, limit, window)
-    if over:
-        raise Refusal(
-            "rate_address",
-            f"This address has been entered many times recently. Please try again in "
-            f"{_minutes(left)}.",
-            status=429,
-            retry_after=left,
-        )
-    limit, window = settings.NEWSDESK_SIGNUP_LIMIT_DOMAIN
-    over, left = _hit("domain", domain, limit, window)
-    if over:
-        raise Refusal(
-            "rate_domain",
-            f"Too many sign-ups for addresses at {domain} recently. Please try again in "
-            f"{_minutes(left)}.",
-            status=429,
-            retry_after=left,
-        )
+    _enforce(
+        "address",
+        address,
+        settings.NEWSDESK_SIGNUP_LIMIT_ADDRESS,
+        "rate_address",
+        "This address has been entered many times recently.",
+    )
+    _enforce(
+        "domain",
+        domain,
+        settings.NEWSDESK_SIGNUP_LIMIT_DOMAIN,
+        "rate_domain",
+        f"Too many sign-ups for addresses at {domain} recently.",
+    )
 
 
 def reserve_confirmation_mail(address: str) -> None:
@@ -218,9 +218,7 @@ def check_domain_allowed(domain: str) -> None:
     labels = domain.split(".")
     parents = {".".join(labels[i:]) for i in range(len(labels) - 1)}
     blocked = {d.lower() for d in settings.NEWSDESK_BLOCKED_DOMAINS}
-    if parents & blocked or (
-        settings.NEWSDESK_BLOCK_DISPOSABLE and parents & DISPOSABLE_DOMAINS
-    ):
+    if parents & blocked or (settings.NEWSDESK_BLOCK_DISPOSABLE and parents & DISPOSABLE_DOMAINS):
         raise Refusal(
             "blocked_domain",
             f"We do not accept addresses at {domain} (it is a throw-away or blocked mail "
