@@ -176,6 +176,8 @@ def cluster_articles(article_ids: list[int]) -> list[int]:
 
 @task(queue_name="mail")
 def send_digests() -> int:
+    """Alerts about stories that clustering has grown past the breaking-story size since
+    the last run, then the digests that are due; one run a minute (schedule_due_work)."""
     from newsdesk.newsletter.digest import send_due_digests
 
     return send_due_digests()

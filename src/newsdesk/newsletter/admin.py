@@ -31,6 +31,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "email",
         "state",
         "frequency",
+        "breaking_alerts",
         "format",
         "language",
         "confirmed_at",
@@ -39,7 +40,15 @@ class SubscriberAdmin(admin.ModelAdmin):
         "soft_bounces",
         "preview_link",
     )
-    list_filter = ("state", "frequency", "format", "language", "consent_source", "timezone")
+    list_filter = (
+        "state",
+        "frequency",
+        "breaking_alerts",
+        "format",
+        "language",
+        "consent_source",
+        "timezone",
+    )
     search_fields = ("email",)
     date_hierarchy = "created_at"
     readonly_fields = (
@@ -103,6 +112,7 @@ def _figure(state):
 class EditionAdmin(admin.ModelAdmin):
     list_display = (
         "__str__",
+        "story",
         "state",
         "queued",
         "sent",
@@ -112,6 +122,8 @@ class EditionAdmin(admin.ModelAdmin):
         "unsubscribed",
     )
     list_filter = ("frequency", "state")
+    list_select_related = ("story",)
+    raw_id_fields = ("story",)
     date_hierarchy = "slot"
 
     def get_queryset(self, request):

@@ -14,6 +14,10 @@ NEWSDESK_MAIL_CLAIM_SECONDS) and sends them again with the same Message-ID. Only
 message the server accepted in the instant before the kill, not yet recorded, arrives
 twice; sending.Sender lets one message at a time be in that state, so that is at most
 one duplicate per killed worker.
+
+Breaking-story alerts (breaking.py) are planned at the start of each run as editions of
+their own and sent by the same code; a story someone had as an alert is left out of
+their digests.
 """
 
 import logging
@@ -27,7 +31,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from newsdesk.newsletter import schedule, selection
+from newsdesk.newsletter import breaking, schedule, selection
 from newsdesk.newsletter.links import preferences_url, unsubscribe_url, url_with_token
 from newsdesk.newsletter.models import Delivery, Edition, MailEvent, Subscriber
 from newsdesk.newsletter.render import EditionRenderer
@@ -41,11 +45,11 @@ SEND_BATCH = 200
 WIDEST_FIRST_WINDOW = timedelta(days=7)  # see schedule.first_window
 
 
-
 @dataclass
 class PlanReport:
     planned: int = 0
     skipped: int = 0
+    alerts: int = 0
     lines: list[str] = field(default_factory=list)
 
 
@@ -61,6 +65,9 @@ def plan_deliveries(now: datetime, *, describe: bool = False) -> PlanReport:
     oldest = due_subscribers(now).aggregate(oldest=Min("last_digest_at"))["oldest"]
     since = min(oldest or now, now - WIDEST_FIRST_WINDOW)
     candidates = selection.CandidateIndex(selection.load_candidates(since, now))
+    # A candidate may have been alerted before `since` and updated after it: look back as
+    # far as a story stays open to new coverage.
+    alerted_since = since - timedelta(hours=settings.NEWSDESK_STORY_WINDOW_HOURS)
     editions: dict[tuple[str, datetime], Edition] = {}
     last_pk = 0
     while True:
@@ -72,15 +79,16 @@ def plan_deliveries(now: datetime, *, describe: bool = False) -> PlanReport:
             return report
         last_pk = ids[-1]
         with transaction.atomic():
-            _plan_batch(ids, now, candidates, editions, report, describe)
+            _plan_batch(ids, now, candidates, editions, report, describe, alerted_since)
 
 
-def _plan_batch(ids, now, candidates, editions, report, describe) -> None:
+def _plan_batch(ids, now, candidates, editions, report, describe, alerted_since) -> None:
     subscribers = list(
         due_subscribers(now).filter(pk__in=ids).select_for_update(skip_locked=True)
     )
     topics = _ids_by_subscriber(Subscriber.topics.through, "topic_id", ids)
     publishers = _ids_by_subscriber(Subscriber.publishers.through, "publisher_id", ids)
+    alerted = breaking.alerted_story_ids(ids, alerted_since)
     limit = selection.max_stories()
     deliveries = []
     for subscriber in subscribers:
@@ -92,7 +100,9 @@ def _plan_batch(ids, now, candidates, editions, report, describe) -> None:
             subscriber, topics.get(subscriber.pk, ()), publishers.get(subscriber.pk, ())
         )
         since = subscriber.last_digest_at or now - schedule.first_window(subscriber)
-        chosen = selection.choose(candidates, interests, since, limit)
+        chosen = selection.choose(
+            candidates, interests, since, limit, alerted.get(subscriber.pk, frozenset())
+        )
         deliveries.append(Delivery(
             subscriber=subscriber,
             edition=editions[key],
@@ -236,8 +246,18 @@ def _send_batch(ids, sender, renderers, items, claimed) -> int:
 def _message_for(delivery, items, renderers):
     subscriber = delivery.subscriber
     chosen = [items[sid] for sid in delivery.story_ids if sid in items]
-    if subscriber.state != Subscriber.State.CONFIRMED or not chosen:
-        reason = "not confirmed any more" if chosen else "its stories were hidden"
+    alert = delivery.edition.frequency == Edition.Frequency.BREAKING
+    if (
+        subscriber.state != Subscriber.State.CONFIRMED
+        or not chosen
+        or (alert and not subscriber.breaking_alerts)
+    ):
+        if subscriber.state != Subscriber.State.CONFIRMED:
+            reason = "not confirmed any more"
+        elif not chosen:
+            reason = "its stories were hidden"
+        else:
+            reason = "breaking alerts were turned off"
         Delivery.objects.filter(pk=delivery.pk).update(
             state=Delivery.State.SKIPPED, error=f"not sent: {reason}", claimed_until=None
         )
@@ -329,9 +349,14 @@ def _finish_editions() -> None:
 
 
 def send_due_digests(now: datetime | None = None) -> int:
-    """What the scheduler calls (daily or more often): plan what is due, then send
-    everything queued. Returns the number of digests the mail server accepted."""
+    """What the scheduler calls (every minute): plan the breaking alerts and the digests
+    that are due, then send everything queued. Returns the number of mails the server
+    accepted. Alerts are planned first, so that a digest due in the same run leaves
+    their stories out."""
     now = now or timezone.now()
+    alerts = breaking.plan_alerts(now)
+    if alerts:
+        log.info("breaking alerts: %d planned", alerts)
     report = plan_deliveries(now)
     if report.planned or report.skipped:
         log.info("digests: %d planned, %d with nothing new", report.planned, report.skipped)
@@ -342,7 +367,9 @@ def dry_run(now: datetime | None = None) -> PlanReport:
     """What send_due_digests would plan now, without writing or sending anything."""
     now = now or timezone.now()
     with transaction.atomic():
+        alerts = breaking.plan_alerts(now)
         report = plan_deliveries(now, describe=True)
+        report.alerts = alerts
         transaction.set_rollback(True)
     return report
 
@@ -353,8 +380,11 @@ def preview(subscriber, now: datetime | None = None):
     now = now or timezone.now()
     since = subscriber.last_digest_at or now - schedule.first_window(subscriber)
     candidates = selection.CandidateIndex(selection.load_candidates(since, now))
+    alerted_since = since - timedelta(hours=settings.NEWSDESK_STORY_WINDOW_HOURS)
+    alerted = breaking.alerted_story_ids([subscriber.pk], alerted_since)
     chosen = selection.choose(
-        candidates, selection.interests_of(subscriber), since, selection.max_stories()
+        candidates, selection.interests_of(subscriber), since, selection.max_stories(),
+        alerted.get(subscriber.pk, frozenset()),
     )
     if not chosen:
         return None

@@ -5,6 +5,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 
 from newsdesk.newsletter.addresses import AddressProblem, read_address
 
@@ -41,6 +42,7 @@ class PreferencesForm(forms.Form):
         help_text="Words or phrases, separated by commas: stories mentioning any of them.",
     )
     frequency = forms.ChoiceField(choices=[("daily", "Daily"), ("weekly", "Weekly")])
+    breaking_alerts = forms.BooleanField(required=False, label="Breaking stories")
     send_hour = forms.TypedChoiceField(
         coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)], label="At (local time)"
     )
@@ -64,6 +66,10 @@ class PreferencesForm(forms.Form):
         self.fields["topics"].choices = [(str(t.pk), t.name) for t in topics]
         self.fields["publishers"].choices = [(str(p.pk), p.name) for p in publishers]
         self.fields["language"].choices = list(languages)
+        self.fields["breaking_alerts"].help_text = (
+            "Also email me each story I follow, once, as soon as "
+            f"{settings.NEWSDESK_BREAKING_PUBLISHERS} publishers cover it."
+        )
 
     def clean_timezone(self):
         name = self.cleaned_data["timezone"].strip()

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from newsdesk.sources.models import Publisher, Topic
+from newsdesk.stories.models import Story
 
 
 class Subscriber(models.Model):
@@ -48,6 +49,11 @@ class Subscriber(models.Model):
     timezone = models.CharField(max_length=64, default="UTC")
     language = models.CharField(max_length=10, default="en")
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.HTML)
+    breaking_alerts = models.BooleanField(
+        default=False,
+        help_text="Besides the digest, one mail about each matching story as soon as it "
+        "reaches NEWSDESK_BREAKING_PUBLISHERS publishers.",
+    )
 
     # Schedule: state in the database, never a timer in memory.
     last_digest_at = models.DateTimeField(null=True, blank=True)
@@ -62,24 +68,50 @@ class Subscriber(models.Model):
 
 
 class Edition(models.Model):
-    """One frequency's scheduled slot, e.g. the daily digest for 07:00 on 27 November."""
+    """One frequency's scheduled slot, e.g. the daily digest for 07:00 on 27 November; or
+    one breaking story's alert (frequency "breaking", slot = when it was planned)."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+        BREAKING = "breaking", "Breaking story"
 
     class State(models.TextChoices):
         BUILDING = "building", "Building"
         SENDING = "sending", "Sending"
         FINISHED = "finished", "Finished"
 
-    frequency = models.CharField(max_length=10, choices=Subscriber.Frequency.choices)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
     slot = models.DateTimeField()
+    story = models.ForeignKey(
+        Story,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The story a breaking alert is about (empty for digests).",
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.BUILDING)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["frequency", "slot"], name="edition_unique_slot")
+            models.UniqueConstraint(
+                fields=["frequency", "slot"],
+                condition=~models.Q(frequency="breaking"),
+                name="edition_unique_slot",
+            ),
+            # A story is alerted at most once: one breaking edition per story.
+            models.UniqueConstraint(
+                fields=["story"],
+                condition=models.Q(frequency="breaking"),
+                name="edition_breaking_once_per_story",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.frequency == self.Frequency.BREAKING:
+            return f"Breaking story {self.story_id or '(removed)'}, {self.slot:%Y-%m-%d %H:%M}"
         return f"{self.get_frequency_display()} digest, {self.slot:%Y-%m-%d %H:%M}"
 
 

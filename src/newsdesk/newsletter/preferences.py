@@ -15,6 +15,7 @@ def form_for(subscriber, data=None) -> PreferencesForm:
         "publishers": [str(pk) for pk in subscriber.publishers.values_list("pk", flat=True)],
         "keywords": subscriber.keywords,
         "frequency": subscriber.frequency,
+        "breaking_alerts": subscriber.breaking_alerts,
         "send_hour": subscriber.send_hour,
         "weekday": subscriber.weekday,
         "timezone": subscriber.timezone,
@@ -33,8 +34,8 @@ def form_for(subscriber, data=None) -> PreferencesForm:
 def save(subscriber, cleaned: dict) -> None:
     """Store the choices; a changed schedule takes effect from the next slot."""
     with transaction.atomic():
-        for field in ("keywords", "frequency", "send_hour", "weekday", "timezone",
-                      "language", "format"):
+        for field in ("keywords", "frequency", "breaking_alerts", "send_hour", "weekday",
+                      "timezone", "language", "format"):
             setattr(subscriber, field, cleaned[field])
         if subscriber.next_digest_at is not None:
             subscriber.next_digest_at = schedule.next_slot(subscriber, after=timezone.now())
@@ -65,6 +66,7 @@ def export(subscriber) -> dict:
             "publishers": list(subscriber.publishers.values_list("name", flat=True)),
             "keywords": subscriber.keywords,
             "frequency": subscriber.frequency,
+            "breaking_alerts": subscriber.breaking_alerts,
             "send_hour": subscriber.send_hour,
             "weekday": subscriber.weekday,
             "timezone": subscriber.timezone,

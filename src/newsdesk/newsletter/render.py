@@ -15,7 +15,7 @@ import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from newsdesk.newsletter.mime import quoted_printable, quoted_printable_text
 
@@ -88,10 +88,13 @@ class RenderedDigest:
 
 
 class EditionRenderer:
-    """Renders one edition's digests; keeps fragments and skeletons for its lifetime."""
+    """Renders one edition's digests (or its breaking alerts: the same story fragments in
+    a page of their own); keeps fragments and skeletons for its lifetime."""
 
     def __init__(self, edition):
         self.edition = edition
+        self.alert = edition.frequency == "breaking"
+        self._page = "alert" if self.alert else "digest"
         self._fragments: dict[tuple[str, int], tuple[EncodedTemplate, EncodedTemplate]] = {}
         self._skeletons: dict[str, tuple[EncodedTemplate, EncodedTemplate]] = {}
         self._css = render_to_string("newsletter/mail/digest.css")
@@ -114,8 +117,8 @@ class EditionRenderer:
                 "address": MARK_ADDRESS,
             }
             with translation.override(language):
-                text = render_to_string("newsletter/mail/digest.txt", context)
-                html = render_to_string("newsletter/mail/digest.html", context)
+                text = render_to_string(f"newsletter/mail/{self._page}.txt", context)
+                html = render_to_string(f"newsletter/mail/{self._page}.html", context)
             inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
             self._skeletons[language] = (
                 EncodedTemplate(text), EncodedTemplate(inliner.inline(html))
@@ -141,12 +144,15 @@ class EditionRenderer:
         text_skeleton, html_skeleton = self.skeleton(language)
         fragments = [self.fragment(item, language) for item in items]
         with translation.override(language):
-            subject = digest_subject(items)
-            intro = ngettext(
-                "%(count)d new story since your last digest.",
-                "%(count)d new stories since your last digest.",
-                len(items),
-            ) % {"count": len(items)}
+            if self.alert:
+                subject, intro = alert_subject(items[0]), alert_intro(items[0])
+            else:
+                subject = digest_subject(items)
+                intro = ngettext(
+                    "%(count)d new story since your last digest.",
+                    "%(count)d new stories since your last digest.",
+                    len(items),
+                ) % {"count": len(items)}
         values = {
             MARK_INTRO: intro,
             MARK_UNSUBSCRIBE: unsubscribe_url,
@@ -174,3 +180,16 @@ def digest_subject(items) -> str:
         "%(headline)s, and %(count)d more stories",
         more,
     ) % {"headline": top, "count": more}
+
+
+def alert_subject(item) -> str:
+    """A breaking alert's subject: the story's headline, marked as an alert."""
+    return gettext("Breaking: %(headline)s") % {"headline": item.title}
+
+
+def alert_intro(item) -> str:
+    return ngettext(
+        "%(count)d publisher is now covering this story.",
+        "%(count)d publishers are now covering this story.",
+        item.publisher_count,
+    ) % {"count": item.publisher_count}

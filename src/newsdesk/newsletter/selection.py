@@ -54,10 +54,13 @@ def interests_of(subscriber, topic_ids=None, publisher_ids=None) -> Interests:
         topic_ids = subscriber.topics.values_list("pk", flat=True)
     if publisher_ids is None:
         publisher_ids = subscriber.publishers.values_list("pk", flat=True)
-    keywords = tuple(
-        word.strip().lower() for word in subscriber.keywords.split(",") if word.strip()
-    )
-    return Interests(frozenset(topic_ids), frozenset(publisher_ids), keywords)
+    return Interests(frozenset(topic_ids), frozenset(publisher_ids),
+                     parse_keywords(subscriber.keywords))
+
+
+def parse_keywords(text: str) -> tuple:
+    """Keyword alerts as typed ("night train, harbour"): lower-cased phrases."""
+    return tuple(word.strip().lower() for word in text.split(",") if word.strip())
 
 
 def max_stories() -> int:
@@ -157,12 +160,13 @@ def _unique(positions):
 
 
 def choose(index: CandidateIndex, interests: Interests, since: datetime,
-           limit: int) -> list[StoryItem]:
-    """The best `limit` candidates updated after `since` that match the interests."""
+           limit: int, skip=frozenset()) -> list[StoryItem]:
+    """The best `limit` candidates updated after `since` that match the interests,
+    leaving out the story ids in `skip` (those the subscriber had as breaking alerts)."""
     chosen = []
     for position in index.positions(interests):
         item = index.items[position]
-        if item.updated_at > since:
+        if item.updated_at > since and item.id not in skip:
             chosen.append(item)
             if len(chosen) >= limit:
                 break

@@ -1,4 +1,5 @@
-"""`newsdesk digest send [--dry-run]`: mail the digests that are due, now."""
+"""`newsdesk digest send [--dry-run]`: mail the breaking alerts and digests that are due,
+now."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,7 +7,10 @@ from newsdesk.newsletter.digest import dry_run, send_due_digests
 
 
 class Command(BaseCommand):
-    help = "Digests: `digest send` mails every confirmed subscriber whose digest is due."
+    help = (
+        "Digests: `digest send` mails every confirmed subscriber whose digest is due, and "
+        "the breaking-story alerts that are due."
+    )
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", metavar="ACTION")
@@ -23,7 +27,7 @@ class Command(BaseCommand):
             self._dry_run()
             return
         sent = send_due_digests()
-        self.stdout.write(f"{sent} digest{'s' if sent != 1 else ''} sent")
+        self.stdout.write(f"{sent} mail{'s' if sent != 1 else ''} sent (digests and alerts)")
 
     def _dry_run(self):
         report = dry_run()
@@ -32,5 +36,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"dry run: {report.planned} digest{'s' if report.planned != 1 else ''} would be "
             f"sent, {report.skipped} subscriber{'s' if report.skipped != 1 else ''} have "
-            "nothing new; nothing was written or sent"
+            f"nothing new, {report.alerts} breaking alert{'s' if report.alerts != 1 else ''} "
+            "would be sent; nothing was written or sent"
         )
