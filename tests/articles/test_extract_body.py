@@ -83,3 +83,21 @@ def test_vote_falls_back_to_another_opinion_when_the_main_one_is_empty():
 
     candidates = BodyCandidates(main="", precise="short", readability="the longer opinion")
     assert vote_body(candidates) == "the longer opinion"
+
+
+def test_links_in_the_running_text_are_kept_for_attribution_and_menus_are_not():
+    page = """<html><head><title>Bridge reopens</title>
+    <link rel="canonical" href="https://wire.example/bridge-reopens"></head><body>
+    <nav><a href="/news">News</a> <a href="https://social.example/share">Share</a></nav>
+    <article><h1>Bridge reopens</h1>
+    <p>The harbour bridge reopened on Monday after eight months of repairs, the city's
+    transport office said, and the first buses crossed it at dawn.</p>
+    <p>This report first appeared on <a href="https://wire.example/bridge-reopens">the
+    wire</a>; see also <a href="/news/2026/ferries#top">ferry changes</a> and
+    <a href="javascript:void(0)">nothing</a> and <a href="http://[broken">broken</a>.</p>
+    </article><footer><a href="/privacy">Privacy</a></footer></body></html>"""
+    result = extract(page, "https://blog.example/2026/bridge")
+    assert result.links == [
+        "https://wire.example/bridge-reopens",
+        "https://blog.example/news/2026/ferries",
+    ]

@@ -138,3 +138,16 @@ def test_score_rises_with_publishers_and_velocity_and_decays_with_age():
     assert story_score(2, 0, now - timedelta(hours=12), now) == pytest.approx(
         story_score(2, 0, now, now) / 2
     )
+
+
+def test_a_copy_names_the_original_it_links_to_not_merely_the_earliest(make_article):
+    title, text = read("wire-article.txt")
+    wire = make_article(title, text, "Newsdesk Wire")
+    syndicated = make_article(title, text, "Coast Daily", minutes=10)
+    blog_title, blog_text = read("blog-copy.txt")
+    copy = make_article(blog_title, blog_text, "Buzz Blog", minutes=40)
+    copy.links = ["https://elsewhere.example/about", syndicated.url]
+    copy.save()
+    assign.assign_articles([wire.pk, syndicated.pk, copy.pk])
+    assert StoryArticle.objects.get(article=syndicated).copy_of_id == wire.pk  # the earliest
+    assert StoryArticle.objects.get(article=copy).copy_of_id == syndicated.pk  # its link

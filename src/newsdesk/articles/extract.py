@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml.html import HtmlElement
@@ -37,6 +37,16 @@ from newsdesk.articles.robots_meta import snippet_policy
 from newsdesk.articles.walls import detect_wall
 from newsdesk.core.charset import declared_charset, decode_body
 from newsdesk.core.html import html_to_text
+from newsdesk.core.urls import canonicalize_url, host_of, is_http_url
+
+MAX_LINKS = 50
+# Links a story engine may read as attribution: in the article's running text, not in
+# the page's navigation, header, footer, asides or comment sections.
+TEXT_LINKS_XPATH = (
+    "//*[self::p or self::blockquote or self::li or self::figcaption]//a[@href]"
+    "[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
+    " or ancestor::form)]"
+)
 
 # Fewer words than this is a menu or an empty shell, not an article (briefs run 18+ words).
 MIN_ARTICLE_WORDS = 10
@@ -59,6 +69,7 @@ class Extraction(ArticleFacts):
     nosnippet: bool = False
     max_snippet: int | None = None
     noarchive: bool = False
+    links: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The object `newsdesk extract` prints (the issue's field list, in its order)."""
@@ -169,8 +180,29 @@ def extract(html: bytes | str, url: str | None = None, *,
         excerpt=make_excerpt(text, language=meta.language, nosnippet=policy.nosnippet,
                              max_snippet=policy.max_snippet),
         status=status or "ok", nosnippet=policy.nosnippet, max_snippet=policy.max_snippet,
-        noarchive=policy.noarchive,
+        noarchive=policy.noarchive, links=outbound_links(tree, url, meta.canonical_url),
     )
+
+
+def outbound_links(tree: HtmlElement, url: str | None, canonical: str | None) -> list[str]:
+    """Other pages the article points at: a canonical link to another site first (a
+    syndicated copy naming its original), then the links in its running text (a copy's
+    "first published by ..."), resolved, canonicalised, without repeats, at most
+    ``MAX_LINKS``. The page's own URL is left out."""
+    own = canonicalize_url(url) if url and is_http_url(url) else None
+    found: dict[str, None] = {}
+    if canonical and url and host_of(canonical) != host_of(url):
+        found[canonical] = None
+    for href in tree.xpath(TEXT_LINKS_XPATH + "/@href"):
+        if len(found) >= MAX_LINKS:
+            break
+        try:
+            absolute = canonicalize_url(str(href), url) if url else str(href).strip()
+        except ValueError:  # a malformed href ("http://[oops") points nowhere
+            continue
+        if is_http_url(absolute) and absolute != own:
+            found.setdefault(absolute, None)
+    return list(found)
 
 
 def _from_feed_only(hint: FeedHint | None) -> Extraction:

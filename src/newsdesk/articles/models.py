@@ -32,6 +32,9 @@ class Article(models.Model):
     image_url = models.URLField(max_length=2000, blank=True)
     section = models.CharField(max_length=200, blank=True)
     keywords = models.JSONField(default=list, blank=True)
+    links = models.JSONField(
+        default=list, blank=True, help_text="Pages the article points at (attribution)."
+    )
     text = models.TextField(blank=True, help_text="Full text: kept for clustering and search only.")
     excerpt = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OK)

@@ -65,6 +65,7 @@ def store_article(entry: Entry, extraction=None, status: str | None = None) -> A
         ],
         "section": ((extraction.section if extraction is not None else "") or "")[:200],
         "keywords": list(extraction.keywords) if extraction is not None else [],
+        "links": list(extraction.links) if extraction is not None else [],
         "text": text,
         "excerpt": make_excerpt(
             text,

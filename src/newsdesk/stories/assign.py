@@ -42,6 +42,7 @@ def doc_for(article: Article) -> Doc:
         text=article.text,
         published=article.published_at,
         language=article.language or None,
+        links=tuple(article.links or ()),
         url=article.url,
     )
 
