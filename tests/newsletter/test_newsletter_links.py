@@ -119,7 +119,9 @@ def test_preferences_page_saves_topics_schedule_and_format(client):
         "send_hour": "18", "weekday": "4", "timezone": "Europe/Berlin", "language": "de",
         "format": "text",
     })
-    assert response.status_code == 200 and b"Saved" in response.content
+    # Saved, and the page already speaks the newly chosen language.
+    assert response.status_code == 200 and "Gespeichert" in response.content.decode()
+    assert response["Content-Language"] == "de"
     subscriber.refresh_from_db()
     assert list(subscriber.topics.all()) == [world]
     assert (subscriber.frequency, subscriber.send_hour, subscriber.weekday) == ("weekly", 18, 4)

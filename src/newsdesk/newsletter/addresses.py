@@ -8,6 +8,7 @@ and the confirmation mail is the real test of an address.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from email_validator import EmailNotValidError, validate_email
 
 from newsdesk.newsletter.typos import suggest_address
@@ -28,17 +29,23 @@ def read_address(text: str, *, accept_as_typed: bool = False) -> tuple[str, str]
     """
     typed = (text or "").strip()
     if not typed:
-        raise AddressProblem("Enter your email address, for example name@example.com.")
+        raise AddressProblem(_("Enter your email address, for example name@example.com."))
     if len(typed) > 254:
         raise AddressProblem(
-            f"This address is {len(typed)} characters long; addresses have at most 254. "
-            "Check that only your address is in the field.",
+            _(
+                "This address is %(length)d characters long; addresses have at most 254. "
+                "Check that only your address is in the field."
+            )
+            % {"length": len(typed)},
         )
     try:
         valid = validate_email(typed, check_deliverability=False)
     except EmailNotValidError as error:
+        # email-validator's own sentence (English: the library has no translations) says
+        # exactly what is wrong; ours says what to do.
         raise AddressProblem(
-            f"{error} Check the address and try again, for example name@example.com."
+            _("%(problem)s Check the address and try again, for example name@example.com.")
+            % {"problem": error}
         ) from None
     address = valid.normalized.lower()
     domain = valid.domain.lower()
@@ -46,7 +53,8 @@ def read_address(text: str, *, accept_as_typed: bool = False) -> tuple[str, str]
         suggestion = suggest_address(address)
         if suggestion:
             raise AddressProblem(
-                f"{domain} — did you mean {suggestion.rpartition('@')[2]}?",
+                _("%(domain)s — did you mean %(suggestion)s?")
+                % {"domain": domain, "suggestion": suggestion.rpartition("@")[2]},
                 suggestion=suggestion,
                 code="typo",
             )

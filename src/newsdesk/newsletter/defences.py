@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 @dataclass
@@ -95,7 +97,7 @@ def check_origin(request) -> None:
     if origin == "null" or origin.rstrip("/") not in allowed_origins(request):
         raise Refusal(
             "origin",
-            "This form was sent from another website. Please sign up on our own page.",
+            _("This form was sent from another website. Please sign up on our own page."),
             status=403,
         )
 
@@ -125,8 +127,10 @@ def check_traps(data, now: float | None = None) -> None:
     if started is None or not (now - 7 * 24 * 3600 <= started <= now - minimum + 1):
         raise Refusal(
             "too_fast",
-            "That was quicker than a person usually fills in a form, or the form was "
-            "incomplete. Please check your address and press Subscribe again.",
+            _(
+                "That was quicker than a person usually fills in a form, or the form was "
+                "incomplete. Please check your address and press Subscribe again."
+            ),
         )
 
 
@@ -155,9 +159,11 @@ def _enforce(scope: str, key: str, limit_window: tuple[int, int], code: str, mes
     limit, window = limit_window
     over, left = _hit(scope, key, limit, window)
     if over:
-        raise Refusal(
-            code, f"{message} Please try again in {_minutes(left)}.", status=429, retry_after=left
-        )
+        message = _("%(problem)s Please try again in %(wait)s.") % {
+            "problem": message,
+            "wait": _minutes(left),
+        }
+        raise Refusal(code, message, status=429, retry_after=left)
 
 
 def check_ip_rate(ip: str) -> None:
@@ -166,7 +172,7 @@ def check_ip_rate(ip: str) -> None:
         ip,
         settings.NEWSDESK_SIGNUP_LIMIT_IP,
         "rate_ip",
-        "Too many sign-ups from your network recently.",
+        _("Too many sign-ups from your network recently."),
     )
 
 
@@ -176,14 +182,14 @@ def check_address_rate(address: str, domain: str) -> None:
         address,
         settings.NEWSDESK_SIGNUP_LIMIT_ADDRESS,
         "rate_address",
-        "This address has been entered many times recently.",
+        _("This address has been entered many times recently."),
     )
     _enforce(
         "domain",
         domain,
         settings.NEWSDESK_SIGNUP_LIMIT_DOMAIN,
         "rate_domain",
-        f"Too many sign-ups for addresses at {domain} recently.",
+        _("Too many sign-ups for addresses at %(domain)s recently.") % {"domain": domain},
     )
 
 
@@ -195,9 +201,11 @@ def reserve_confirmation_mail(address: str) -> None:
     if over:
         raise Refusal(
             "daily_cap",
-            "We have already sent several emails to this address today, and send no more "
-            "until tomorrow so that nobody can flood an inbox with them. Look for the "
-            "earlier email (it may be in the spam folder) and use its link.",
+            _(
+                "We have already sent several emails to this address today, and send no "
+                "more until tomorrow so that nobody can flood an inbox with them. Look for "
+                "the earlier email (it may be in the spam folder) and use its link."
+            ),
             status=429,
             retry_after=left,
         )
@@ -205,7 +213,7 @@ def reserve_confirmation_mail(address: str) -> None:
 
 def _minutes(seconds: int) -> str:
     minutes = max(1, (seconds + 59) // 60)
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 # --- domains ----------------------------------------------------------------------------
@@ -221,6 +229,9 @@ def check_domain_allowed(domain: str) -> None:
     if parents & blocked or (settings.NEWSDESK_BLOCK_DISPOSABLE and parents & DISPOSABLE_DOMAINS):
         raise Refusal(
             "blocked_domain",
-            f"We do not accept addresses at {domain} (it is a throw-away or blocked mail "
-            f"service). Please use another address.",
+            _(
+                "We do not accept addresses at %(domain)s (it is a throw-away or blocked "
+                "mail service). Please use another address."
+            )
+            % {"domain": domain},
         )

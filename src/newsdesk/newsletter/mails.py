@@ -1,21 +1,35 @@
 """The mails of signing up: the confirmation, and the note to an address that is already
-subscribed. Sent through Django's mail API (the outbox in the embedded default)."""
+subscribed. Sent through Django's mail API (the outbox in the embedded default), in the
+subscriber's language."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from newsdesk.newsletter.links import confirm_url, more_like_url, preferences_url
 
 
-def _send(subscriber, template: str, subject: str, context: dict) -> None:
-    with translation.override(subscriber.language or settings.LANGUAGE_CODE):
+def language_of(subscriber) -> str:
+    """The subscriber's language if the site speaks it, else the site's own: their mails
+    and the pages their links open are in it."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    return subscriber.language if subscriber.language in codes else settings.LANGUAGE_CODE
+
+
+def _send(subscriber, template: str, subject, context: dict) -> None:
+    """`subject` is a lazy translation with %(site_name)s, rendered in the language."""
+    with translation.override(language_of(subscriber)):
         context = {"site_name": settings.NEWSDESK_SITE_NAME, "subscriber": subscriber, **context}
+        subject = str(subject) % {"site_name": settings.NEWSDESK_SITE_NAME}
         text = render_to_string(f"newsletter/mail/{template}.txt", context)
         html = render_to_string(f"newsletter/mail/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject, text, settings.DEFAULT_FROM_EMAIL, [subscriber.email],
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [subscriber.email],
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")
@@ -29,7 +43,7 @@ def send_confirmation(subscriber) -> str:
     _send(
         subscriber,
         "confirm",
-        f"Confirm your subscription to {settings.NEWSDESK_SITE_NAME}",
+        _("Confirm your subscription to %(site_name)s"),
         {"confirm_url": url, "valid_hours": hours},
     )
     return token
@@ -40,10 +54,9 @@ def send_already_subscribed(subscriber) -> None:
     _send(
         subscriber,
         "already_subscribed",
-        f"You are already subscribed to {settings.NEWSDESK_SITE_NAME}",
+        _("You are already subscribed to %(site_name)s"),
         {"preferences_url": preferences_url(subscriber)},
     )
-
 
 
 def send_more_like(subscriber, story) -> None:
@@ -51,6 +64,6 @@ def send_more_like(subscriber, story) -> None:
     _send(
         subscriber,
         "more_like",
-        f"More stories like this from {settings.NEWSDESK_SITE_NAME}",
+        _("More stories like this from %(site_name)s"),
         {"story": story, "more_like_url": more_like_url(subscriber, story.pk)},
     )

@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from newsdesk.newsletter.defences import Refusal
 
@@ -52,18 +53,22 @@ def check(data) -> None:
     except signing.BadSignature:
         raise Refusal(
             "pow_missing",
-            "This form needs JavaScript to prove it was sent by a browser, or its page is "
-            "more than an hour old. Reload the page and press Subscribe again.",
+            _(
+                "This form needs JavaScript to prove it was sent by a browser, or its page "
+                "is more than an hour old. Reload the page and press Subscribe again."
+            ),
         ) from None
     digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()
     if leading_zero_bits(digest) < min(bits, int(payload.get("b", bits))):
         raise Refusal(
             "pow_wrong",
-            "The form's browser check did not finish. Wait a moment and press Subscribe "
-            "again.",
+            _(
+                "The form's browser check did not finish. Wait a moment and press Subscribe "
+                "again."
+            ),
         )
     if not cache.add(f"newsletter:pow:{digest.hex()[:32]}", 1, timeout=MAX_AGE + 60):
         raise Refusal(
             "pow_reused",
-            "This form was already sent once. Reload the page to sign up again.",
+            _("This form was already sent once. Reload the page to sign up again."),
         )

@@ -36,7 +36,8 @@ def save(subscriber, cleaned: dict) -> None:
     with transaction.atomic():
         for field in ("keywords", "frequency", "breaking_alerts", "send_hour", "weekday",
                       "timezone", "language", "format"):
-            setattr(subscriber, field, cleaned[field])
+            if field in cleaned:  # breaking_alerts is not offered when alerts are off
+                setattr(subscriber, field, cleaned[field])
         if subscriber.next_digest_at is not None:
             subscriber.next_digest_at = schedule.next_slot(subscriber, after=timezone.now())
         subscriber.save()

@@ -9,20 +9,22 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from newsdesk.newsletter import defences, mails
 from newsdesk.newsletter.addresses import AddressProblem, read_address
 from newsdesk.newsletter.defences import Refusal
 from newsdesk.newsletter.models import Subscriber
 
-CONFIRMATION_SENT = (
+# Lazy: .format() renders them in the language active at that moment (the visitor's).
+CONFIRMATION_SENT = _(
     "Almost done: we have sent a confirmation email to {address}. Open it and press the "
     "Confirm button on the page its link opens. Nothing else is sent until you do. "
     "If it has not arrived in a few minutes, look in your spam folder."
 )
 
 
-MORE_LIKE_SENT = (
+MORE_LIKE_SENT = _(
     "We have sent an email to {address}. Its link adds the topics of this story to your "
     "digest; if the address is not subscribed yet, the email asks you to confirm a "
     "subscription first."

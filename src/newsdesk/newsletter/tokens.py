@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 
 PURPOSES = ("confirm", "unsubscribe", "preferences")
 
@@ -49,17 +50,21 @@ def read_token(token: str, purpose: str) -> tuple[object, dict]:
         )
     except signing.SignatureExpired:
         raise LinkError(
-            "This link has expired. Sign up again and we will send you a new one."
+            _("This link has expired. Sign up again and we will send you a new one.")
         ) from None
     except signing.BadSignature:
         raise LinkError(
-            "This link is not valid: it may have been cut off or changed. "
-            "Copy the whole link from the email into the address bar, or sign up again."
+            _(
+                "This link is not valid: it may have been cut off or changed. "
+                "Copy the whole link from the email into the address bar, or sign up again."
+            )
         ) from None
     subscriber = Subscriber.objects.filter(pk=payload.get("s")).first()
     if subscriber is None or subscriber.token_id.hex[:12] != payload.get("t"):
         raise LinkError(
-            "This link is no longer valid: the subscription it belongs to was removed or "
-            "its links were replaced by newer ones. Use the link from the latest email."
+            _(
+                "This link is no longer valid: the subscription it belongs to was removed or "
+                "its links were replaced by newer ones. Use the link from the latest email."
+            )
         )
     return subscriber, payload

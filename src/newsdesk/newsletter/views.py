@@ -8,13 +8,20 @@ Documented exceptions to Django's CSRF protection, each with its reason:
 - `unsubscribe` takes POSTs without a CSRF token: RFC 8058 one-click unsubscription
   requires that mail clients can POST to the List-Unsubscribe URL with no cookie, and
   the signed token in the URL is the only authority needed (a forger cannot know it).
+
+The pages a subscriber's links open (confirm, preferences, unsubscribe, erase, more like
+this) speak the subscriber's language, like the mails that carry the links, whatever
+the browser asks for; the other pages follow the browser (LocaleMiddleware).
 """
 
 import json
 import time
+from contextlib import contextmanager
 
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -24,6 +31,7 @@ from newsdesk.newsletter import preferences as prefs
 from newsdesk.newsletter.addresses import AddressProblem
 from newsdesk.newsletter.defences import Refusal, check_traps
 from newsdesk.newsletter.forms import SubscribeForm
+from newsdesk.newsletter.mails import language_of
 from newsdesk.newsletter.models import Subscriber
 from newsdesk.newsletter.signup import (
     CONFIRMATION_SENT,
@@ -45,6 +53,20 @@ def _started(request) -> str:
     except Refusal:
         return str(int(time.time()))
     return posted
+
+
+@contextmanager
+def speaking_to(subscriber):
+    """Answer in the subscriber's language; yields a function that marks the response
+    (Content-Language, which LocaleMiddleware would otherwise set to the browser's)."""
+    language = language_of(subscriber)
+
+    def mark(response):
+        response["Content-Language"] = language
+        return response
+
+    with translation.override(language):
+        yield mark
 
 
 def _form_page(request, form, *, status=200, refusal=None):
@@ -152,13 +174,14 @@ def confirm(request, token):
         subscriber, payload = read_token(token, "confirm")
     except LinkError as error:
         return _link_error(request, error)
-    if subscriber.state == Subscriber.State.CONFIRMED:
-        return render(request, "newsletter/confirmed.html", {"subscriber": subscriber,
-                                                             "already": True})
-    if request.method == "GET":
-        return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
-    confirm_subscriber(subscriber, token_id=payload["j"])
-    return render(request, "newsletter/confirmed.html", {"subscriber": subscriber})
+    with speaking_to(subscriber) as mark:
+        if subscriber.state == Subscriber.State.CONFIRMED:
+            return mark(render(request, "newsletter/confirmed.html",
+                               {"subscriber": subscriber, "already": True}))
+        if request.method == "GET":
+            return mark(render(request, "newsletter/confirm.html", {"subscriber": subscriber}))
+        confirm_subscriber(subscriber, token_id=payload["j"])
+        return mark(render(request, "newsletter/confirmed.html", {"subscriber": subscriber}))
 
 
 @csrf_exempt
@@ -173,12 +196,14 @@ def unsubscribe(request, token):
         if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
             return HttpResponse(f"{error}\n", status=400, content_type="text/plain")
         return _link_error(request, error)
-    if request.method == "GET":
-        return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
-    unsubscribe_subscriber(subscriber)
-    if request.POST.get("List-Unsubscribe") == "One-Click":
-        return HttpResponse("Unsubscribed.\n", content_type="text/plain")
-    return render(request, "newsletter/unsubscribed.html", {"subscriber": subscriber})
+    with speaking_to(subscriber) as mark:
+        if request.method == "GET":
+            return mark(render(request, "newsletter/unsubscribe.html",
+                               {"subscriber": subscriber}))
+        unsubscribe_subscriber(subscriber)
+        if request.POST.get("List-Unsubscribe") == "One-Click":  # a mail client, not a person
+            return HttpResponse("Unsubscribed.\n", content_type="text/plain")
+        return mark(render(request, "newsletter/unsubscribed.html", {"subscriber": subscriber}))
 
 
 @never_cache
@@ -188,16 +213,19 @@ def preferences(request, token):
         subscriber, _ = read_token(token, "preferences")
     except LinkError as error:
         return _link_error(request, error)
-    form = prefs.form_for(subscriber, request.POST if request.method == "POST" else None)
-    saved = False
-    if request.method == "POST" and form.is_valid():
-        prefs.save(subscriber, form.cleaned_data)
-        saved = True
-    return render(
-        request, "newsletter/preferences.html",
-        {"subscriber": subscriber, "form": form, "saved": saved, "token": token},
-        status=400 if request.method == "POST" and not saved else 200,
-    )
+    with speaking_to(subscriber):
+        form = prefs.form_for(subscriber, request.POST if request.method == "POST" else None)
+        saved = False
+        if request.method == "POST" and form.is_valid():
+            prefs.save(subscriber, form.cleaned_data)
+            saved = True
+    # A newly chosen language shows at once.
+    with speaking_to(subscriber) as mark:
+        return mark(render(
+            request, "newsletter/preferences.html",
+            {"subscriber": subscriber, "form": form, "saved": saved, "token": token},
+            status=400 if request.method == "POST" and not saved else 200,
+        ))
 
 
 @csrf_exempt  # a sign-up path: Origin check and bot defences instead (see the docstring)
@@ -209,8 +237,8 @@ def more_like_request(request, story_id):
     story = Story.objects.visible().filter(pk=story_id).first()
     if story is None:
         return render(request, "newsletter/link_invalid.html", {
-            "message": "This story is no longer shown. Choose topics on the sign-up page "
-                       "or in your preferences instead."}, status=404)
+            "message": _("This story is no longer shown. Choose topics on the sign-up page "
+                         "or in your preferences instead.")}, status=404)
     form = SubscribeForm(request.POST or None)
     context = {"story": story, "topics": list(story.topics.all()), "form": form,
                "started": _started(request), "refusal": None, "suggestion": None}
@@ -245,20 +273,21 @@ def more_like_this(request, token, story_id):
         subscriber, _ = read_token(token, "preferences")
     except LinkError as error:
         return _link_error(request, error)
-    story = Story.objects.visible().filter(pk=story_id).first()
-    if story is None:
-        return _link_error(request, LinkError(
-            "This story is no longer shown, so its topics cannot be added. Choose topics "
-            "on your preferences page instead."))
-    topics = list(story.topics.all())
-    added = False
-    if request.method == "POST":
-        subscriber.topics.add(*topics)
-        added = True
-    return render(request, "newsletter/more_like_this.html", {
-        "subscriber": subscriber, "story": story, "topics": topics, "added": added,
-        "token": token,
-    })
+    with speaking_to(subscriber) as mark:
+        story = Story.objects.visible().filter(pk=story_id).first()
+        if story is None:
+            return mark(_link_error(request, LinkError(_(
+                "This story is no longer shown, so its topics cannot be added. Choose topics "
+                "on your preferences page instead."))))
+        topics = list(story.topics.all())
+        added = False
+        if request.method == "POST":
+            subscriber.topics.add(*topics)
+            added = True
+        return mark(render(request, "newsletter/more_like_this.html", {
+            "subscriber": subscriber, "story": story, "topics": topics, "added": added,
+            "token": token,
+        }))
 
 
 @never_cache
@@ -280,9 +309,10 @@ def erase(request, token):
         subscriber, _ = read_token(token, "preferences")
     except LinkError as error:
         return _link_error(request, error)
-    if request.method == "GET":
-        return render(request, "newsletter/erase.html", {"subscriber": subscriber,
-                                                         "token": token})
-    address = subscriber.email
-    prefs.erase(subscriber)
-    return render(request, "newsletter/erased.html", {"address": address})
+    with speaking_to(subscriber) as mark:
+        if request.method == "GET":
+            return mark(render(request, "newsletter/erase.html", {"subscriber": subscriber,
+                                                                  "token": token}))
+        address = subscriber.email
+        prefs.erase(subscriber)
+        return mark(render(request, "newsletter/erased.html", {"address": address}))
