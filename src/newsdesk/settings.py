@@ -291,6 +291,12 @@ NEWSDESK_DKIM_PRIVATE_KEY = os.environ.get("NEWSDESK_DKIM_PRIVATE_KEY", "")
 NEWSDESK_DKIM_SELECTOR = os.environ.get("NEWSDESK_DKIM_SELECTOR", "newsdesk")
 NEWSDESK_DKIM_DOMAIN = os.environ.get("NEWSDESK_DKIM_DOMAIN", "")
 NEWSDESK_WEBHOOK_SECRET = os.environ.get("NEWSDESK_WEBHOOK_SECRET", "")
+NEWSDESK_WEBHOOK_MAX_AGE = env_int("NEWSDESK_WEBHOOK_MAX_AGE", 300)
+NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY = os.environ.get("NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY", "")
+NEWSDESK_POSTMARK_WEBHOOK_USERNAME = os.environ.get("NEWSDESK_POSTMARK_WEBHOOK_USERNAME", "")
+NEWSDESK_POSTMARK_WEBHOOK_PASSWORD = os.environ.get("NEWSDESK_POSTMARK_WEBHOOK_PASSWORD", "")
+NEWSDESK_SES_WEBHOOK_USERNAME = os.environ.get("NEWSDESK_SES_WEBHOOK_USERNAME", "")
+NEWSDESK_SES_WEBHOOK_PASSWORD = os.environ.get("NEWSDESK_SES_WEBHOOK_PASSWORD", "")
 
 # --- consent: non-essential services an operator enables (none by default) -------------
 # A JSON list; each service declares its purpose, the hosts it loads from and its cookies

@@ -1,6 +1,7 @@
 """Bounces (RFC 3464 DSNs), complaints (ARF, RFC 5965), mailto unsubscriptions and
 provider webhooks, from samples written for the project."""
 
+import base64
 import json
 import smtplib
 from pathlib import Path
@@ -118,15 +119,23 @@ def test_process_command_reads_a_message_from_a_file(db, capsys):
     assert state_of("gone@readers.example") == Subscriber.State.BOUNCED
 
 
+POSTMARK_AUTH = "Basic " + base64.b64encode(b"postmark:hook-password").decode()
+
+
 def webhook(client, provider, payload, secret=None):
+    """A provider's call; Postmark's carries the Basic credentials of its webhook URL
+    (test_newsletter_webhooks checks each provider's authentication)."""
     secret = secret or WEBHOOK_SECRET
+    headers = {"Authorization": POSTMARK_AUTH} if provider == "postmark" else {}
     return client.post(f"/newsletter/webhooks/{provider}/{secret}/", json.dumps(payload),
-                       content_type="application/json")
+                       content_type="application/json", headers=headers)
 
 
 @pytest.fixture
 def webhook_secret(settings):
     settings.NEWSDESK_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.NEWSDESK_POSTMARK_WEBHOOK_USERNAME = "postmark"
+    settings.NEWSDESK_POSTMARK_WEBHOOK_PASSWORD = "hook-password"
 
 
 def test_postmark_hard_bounce_and_spam_complaint(client, webhook_secret):

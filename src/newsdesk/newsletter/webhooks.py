@@ -1,21 +1,40 @@
-"""Bounce and complaint webhooks of two common sending providers.
+"""Bounce and complaint webhooks of common sending providers.
 
-POST /newsletter/webhooks/<provider>/<secret>/ with NEWSDESK_WEBHOOK_SECRET as <secret>
-(the providers can put a secret in the URL but sign their calls in ways that need
-fetching certificates; a long random secret in an https URL is what both support).
+POST /newsletter/webhooks/<provider>/<secret>/. Two factors authenticate a call: the
+secret in the URL (NEWSDESK_WEBHOOK_SECRET, for every provider), and the provider's own
+proof wherever it offers one that needs no certificates fetched:
 
+- mailgun: Mailgun's webhooks (event "failed" with severity permanent/temporary, or
+  "complained"). Each body carries signature = HMAC-SHA256(signing key, timestamp +
+  token); it must match NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY, the timestamp must be
+  within NEWSDESK_WEBHOOK_MAX_AGE seconds of our clock, and a token is accepted once
+  (remembered in the shared cache), so a captured call cannot be replayed.
 - postmark: Postmark's bounce and spam-complaint webhooks (RecordType "Bounce" with Type
-  HardBounce/SoftBounce/..., or "SpamComplaint").
+  HardBounce/SoftBounce/..., or "SpamComplaint"). Postmark signs nothing, but sends the
+  HTTP Basic credentials written in its webhook URL; they must match
+  NEWSDESK_POSTMARK_WEBHOOK_USERNAME and _PASSWORD.
 - ses: Amazon SES notifications delivered by SNS over https (Type "Notification" whose
-  Message is the SES event: notificationType/eventType Bounce or Complaint). The SNS
-  subscription confirmation must be confirmed by the operator (its SubscribeURL is logged).
+  Message is the SES event: notificationType/eventType Bounce or Complaint). SNS signs
+  with a certificate that would have to be fetched, so it is not checked; SNS can send
+  HTTP Basic credentials written in its endpoint URL, which must then match
+  NEWSDESK_SES_WEBHOOK_USERNAME and _PASSWORD (when those are set). The SNS subscription
+  confirmation must be confirmed by the operator (its SubscribeURL is logged).
+
+Mailgun and Postmark calls are refused (503, so that the provider retries) while their
+keys are not configured: an unchecked call is never processed.
 """
 
+import base64
+import binascii
+import hashlib
 import hmac
 import json
 import logging
+import time
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -34,8 +53,14 @@ def postmark_findings(data: dict) -> list[Finding]:
     address = (data.get("Email") or "").lower()
     message_id = data.get("MessageID") or ""
     if record == "SpamComplaint":
-        return [Finding(MailEvent.Kind.COMPLAINT, address, "postmark spam complaint",
-                        _delivery_for(message_id))]
+        return [
+            Finding(
+                MailEvent.Kind.COMPLAINT,
+                address,
+                "postmark spam complaint",
+                _delivery_for(message_id),
+            )
+        ]
     if record != "Bounce":
         return []
     kind = data.get("Type", "")
@@ -64,18 +89,24 @@ def ses_findings(data: dict) -> list[Finding]:
         bounce = event.get("bounce") or {}
         hard = bounce.get("bounceType") == "Permanent"
         return [
-            Finding(MailEvent.Kind.HARD_BOUNCE if hard else MailEvent.Kind.SOFT_BOUNCE,
-                    (r.get("emailAddress") or "").lower(),
-                    f"ses {bounce.get('bounceType')}/{bounce.get('bounceSubType')}: "
-                    f"{r.get('diagnosticCode', '')}"[:2000], delivery_id)
+            Finding(
+                MailEvent.Kind.HARD_BOUNCE if hard else MailEvent.Kind.SOFT_BOUNCE,
+                (r.get("emailAddress") or "").lower(),
+                f"ses {bounce.get('bounceType')}/{bounce.get('bounceSubType')}: "
+                f"{r.get('diagnosticCode', '')}"[:2000],
+                delivery_id,
+            )
             for r in bounce.get("bouncedRecipients") or []
         ]
     if kind == "Complaint":
         complaint = event.get("complaint") or {}
         return [
-            Finding(MailEvent.Kind.COMPLAINT, (r.get("emailAddress") or "").lower(),
-                    f"ses complaint: {complaint.get('complaintFeedbackType', 'abuse')}",
-                    delivery_id)
+            Finding(
+                MailEvent.Kind.COMPLAINT,
+                (r.get("emailAddress") or "").lower(),
+                f"ses complaint: {complaint.get('complaintFeedbackType', 'abuse')}",
+                delivery_id,
+            )
             for r in complaint.get("complainedRecipients") or []
         ]
     return []
@@ -88,6 +119,36 @@ def _ses_message_id(mail: dict) -> str:
     return ""
 
 
+def mailgun_findings(data: dict) -> list[Finding]:
+    event = data.get("event-data")
+    if not isinstance(event, dict):
+        return []
+    address = str(event.get("recipient") or "").lower()
+    message = event.get("message") if isinstance(event.get("message"), dict) else {}
+    headers = message.get("headers") if isinstance(message.get("headers"), dict) else {}
+    delivery_id = _delivery_for(str(headers.get("message-id") or ""))
+    kind = event.get("event")
+    if kind == "complained":
+        return [Finding(MailEvent.Kind.COMPLAINT, address, "mailgun complaint", delivery_id)]
+    if kind != "failed":
+        return []
+    severity = event.get("severity")
+    status = event.get("delivery-status") if isinstance(event.get("delivery-status"), dict) else {}
+    detail = (
+        f"mailgun {severity} failure ({event.get('reason', '')}): {status.get('code', '')} "
+        f"{status.get('description') or status.get('message') or ''}"
+    ).strip()
+    hard = severity == "permanent"
+    return [
+        Finding(
+            MailEvent.Kind.HARD_BOUNCE if hard else MailEvent.Kind.SOFT_BOUNCE,
+            address,
+            detail[:2000],
+            delivery_id,
+        )
+    ]
+
+
 def _delivery_for(message_id: str) -> int | None:
     if not message_id:
         return None
@@ -95,26 +156,170 @@ def _delivery_for(message_id: str) -> int | None:
     return Delivery.objects.filter(message_id=wanted).values_list("pk", flat=True).first()
 
 
-PROVIDERS = {"postmark": postmark_findings, "ses": ses_findings}
+PROVIDERS = {"mailgun": mailgun_findings, "postmark": postmark_findings, "ses": ses_findings}
 
 
-@csrf_exempt  # called by the provider's servers: the secret in the URL authenticates them
-@require_POST
-def provider_webhook(request, provider, secret):
-    expected = settings.NEWSDESK_WEBHOOK_SECRET
-    if not expected or not hmac.compare_digest(secret, expected):
-        return HttpResponse("unknown webhook\n", status=404, content_type="text/plain")
-    parse = PROVIDERS.get(provider)
-    if parse is None:
-        return HttpResponse(f"unknown provider {provider!r}; use one of {sorted(PROVIDERS)}\n",
-                            status=404, content_type="text/plain")
+# --- authentication -----------------------------------------------------------------------
+
+
+@dataclass
+class Rejection(Exception):
+    """A call we will not process; the message tells the operator what to fix."""
+
+    status: int
+    message: str
+    headers: dict = field(default_factory=dict)
+
+    def response(self, provider: str) -> HttpResponse:
+        response = HttpResponse(
+            f"{provider} webhook: {self.message}\n", status=self.status, content_type="text/plain"
+        )
+        for name, value in self.headers.items():
+            response[name] = value
+        return response
+
+
+# provider: (setting of the user name, setting of the password, required)
+BASIC_AUTH = {
+    "postmark": (
+        "NEWSDESK_POSTMARK_WEBHOOK_USERNAME",
+        "NEWSDESK_POSTMARK_WEBHOOK_PASSWORD",
+        True,
+    ),
+    "ses": ("NEWSDESK_SES_WEBHOOK_USERNAME", "NEWSDESK_SES_WEBHOOK_PASSWORD", False),
+}
+CHALLENGE = {"WWW-Authenticate": 'Basic realm="Newsdesk webhooks", charset="UTF-8"'}
+
+
+def check_basic_auth(request, provider: str) -> None:
+    """The HTTP Basic credentials the provider was given in its webhook URL."""
+    if provider not in BASIC_AUTH:
+        return
+    user_setting, password_setting, required = BASIC_AUTH[provider]
+    username = getattr(settings, user_setting)
+    password = getattr(settings, password_setting)
+    if not (username and password):
+        if required:
+            raise Rejection(
+                503,
+                f"{user_setting} and {password_setting} are not set on this server, so the "
+                f"call cannot be checked; set them and put the same credentials in the "
+                f"webhook URL (https://user:password@host/...). Nothing was processed.",
+            )
+        return
+    scheme, _, encoded = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        raise Rejection(
+            401,
+            "no HTTP Basic credentials; put them in the webhook URL "
+            "(https://user:password@host/...).",
+            CHALLENGE,
+        )
+    try:
+        given = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise Rejection(
+            401,
+            "the Authorization header is not valid HTTP Basic "
+            "credentials (base64 of user:password).",
+            CHALLENGE,
+        ) from None
+    given_user, _, given_password = given.partition(":")
+    user_ok = hmac.compare_digest(given_user.encode(), username.encode())
+    password_ok = hmac.compare_digest(given_password.encode(), password.encode())
+    if not (user_ok and password_ok):
+        raise Rejection(
+            401,
+            f"wrong user name or password; they must match {user_setting} and {password_setting}.",
+            CHALLENGE,
+        )
+
+
+def check_mailgun_signature(data: dict, now: float | None = None) -> None:
+    """Mailgun's signature over timestamp + token, a fresh timestamp, an unused token."""
+    key = settings.NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY
+    if not key:
+        raise Rejection(
+            503,
+            "NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY is not set on this server, so the "
+            "signature cannot be checked; copy Mailgun's HTTP webhook signing key into it. "
+            "Nothing was processed.",
+        )
+    signed = data.get("signature")
+    fields = signed if isinstance(signed, dict) else {}
+    timestamp, token = str(fields.get("timestamp", "")), str(fields.get("token", ""))
+    if not (timestamp and token and fields.get("signature")):
+        raise Rejection(
+            400,
+            'the body has no "signature" object with timestamp, token and '
+            "signature; is this a Mailgun webhook (JSON, not the legacy "
+            "form-encoded kind)?",
+        )
+    expected = hmac.new(key.encode(), (timestamp + token).encode(), hashlib.sha256).hexdigest()
+    offered = [str(fields.get(name) or "") for name in ("signature", "parent-signature")]
+    if not any(hmac.compare_digest(expected.encode(), sig.encode()) for sig in offered):
+        raise Rejection(
+            403,
+            "the signature does not match; check that "
+            "NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY is Mailgun's HTTP webhook "
+            "signing key.",
+        )
+    try:
+        age = (time.time() if now is None else now) - int(timestamp)
+    except ValueError:
+        raise Rejection(400, f"timestamp {timestamp[:20]!r} is not a number of seconds.") from None
+    limit = settings.NEWSDESK_WEBHOOK_MAX_AGE
+    if abs(age) > limit:
+        when = f"{int(age)} s old" if age > 0 else f"{int(-age)} s in the future"
+        raise Rejection(
+            403,
+            f"the timestamp is {when}; at most {limit} s either way is "
+            "accepted (a replayed or delayed call, or a clock that is off).",
+        )
+    used = f"newsletter:webhook:mailgun:{hashlib.sha256(token.encode()).hexdigest()[:40]}"
+    if not cache.add(used, 1, timeout=2 * limit + 60):
+        raise Rejection(403, "this token was used before (a replayed call).")
+
+
+def _json_object(request) -> dict:
     try:
         data = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError):
-        return HttpResponse("body is not JSON\n", status=400, content_type="text/plain")
+        raise Rejection(400, "the body is not JSON.") from None
     if not isinstance(data, dict):
-        return HttpResponse("body is not a JSON object\n", status=400, content_type="text/plain")
-    findings = parse(data)
+        raise Rejection(400, "the body is not a JSON object.")
+    return data
+
+
+@csrf_exempt  # called by the providers' servers: the URL secret and their proof authenticate
+@require_POST
+def provider_webhook(request, provider, secret):
+    expected = settings.NEWSDESK_WEBHOOK_SECRET
+    if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
+        return HttpResponse("unknown webhook\n", status=404, content_type="text/plain")
+    parse = PROVIDERS.get(provider)
+    if parse is None:
+        return HttpResponse(
+            f"unknown provider {provider!r}; use one of {sorted(PROVIDERS)}\n",
+            status=404,
+            content_type="text/plain",
+        )
+    try:
+        check_basic_auth(request, provider)
+        data = _json_object(request)
+        if provider == "mailgun":
+            check_mailgun_signature(data)
+    except Rejection as rejection:
+        log.warning("%s webhook refused (%d): %s", provider, rejection.status, rejection.message)
+        return rejection.response(provider)
+    try:
+        findings = parse(data)
+    except (AttributeError, TypeError, ValueError) as error:  # a field of an unexpected type
+        log.warning("%s webhook: unreadable event: %r", provider, error)
+        return Rejection(
+            400,
+            f"the body is not a {provider} event as documented ({type(error).__name__}: {error}).",
+        ).response(provider)
     for finding in findings:
         apply(finding, source=provider)
     return JsonResponse({"processed": len(findings)})
