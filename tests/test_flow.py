@@ -82,7 +82,7 @@ def test_a_reader_subscribes_confirms_and_finds_a_digest_in_the_outbox(followed,
 
     from newsdesk.newsletter.models import OutboxMessage, Subscriber
 
-    settings.EMAIL_BACKEND = "newsdesk.newsletter.outbox.OutboxBackend"
+    settings.MAILERS = {"default": {"BACKEND": "newsdesk.newsletter.outbox.OutboxBackend"}}
     mail.outbox = []
     pipeline.poll_now(followed)
     origin = {"HTTP_ORIGIN": "http://testserver"}

@@ -208,19 +208,28 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "NEWSDESK_FROM_EMAIL",
     f"Newsdesk <newsdesk@{urlsplit(NEWSDESK_BASE_URL).hostname or 'localhost'}>",
 )
+# One mailer (Django 6.1's MAILERS; the EMAIL_* settings are deprecated), built from
+# EMAIL_URL. The port is always given: without EMAIL_URL's port, smtp+tls:// and
+# ?starttls=tls use 25 as they always did (Django alone would pick 587 for use_tls).
 if EMAIL_URL:
     _mail = urlsplit(EMAIL_URL)
     _options = parse_qs(_mail.query)
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _mail.hostname or "localhost"
-    EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 25)
-    EMAIL_HOST_USER = unquote(_mail.username or "")
-    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
-    EMAIL_USE_SSL = _mail.scheme == "smtps"
-    EMAIL_USE_TLS = _mail.scheme == "smtp+tls" or "tls" in _options.get("starttls", [])
-    EMAIL_TIMEOUT = 30
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _mail.hostname or "localhost",
+                "port": _mail.port or (465 if _mail.scheme == "smtps" else 25),
+                "username": unquote(_mail.username or ""),
+                "password": unquote(_mail.password or ""),
+                "use_ssl": _mail.scheme == "smtps",
+                "use_tls": _mail.scheme == "smtp+tls" or "tls" in _options.get("starttls", []),
+                "timeout": 30,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "newsdesk.newsletter.outbox.OutboxBackend"
+    MAILERS = {"default": {"BACKEND": "newsdesk.newsletter.outbox.OutboxBackend"}}
 
 # --- the guarded HTTP client ----------------------------------------------------------
 NEWSDESK_FETCH_ALLOW_NETWORKS = env_list("NEWSDESK_FETCH_ALLOW_NETWORKS")

@@ -29,8 +29,8 @@ def smtp_server():
 def smtp(smtp_server, settings):
     """Django's SMTP backend pointed at the loopback server; returns its handler.
 
-    Configured through MAILERS (Django 6.1's replacement for the EMAIL_* settings), which
-    takes precedence over EMAIL_BACKEND wherever mail is sent through mailers. One
+    Configured through MAILERS (Django 6.1's replacement for the EMAIL_* settings), as
+    the project's settings are: this replaces the test run's locmem mailer. One
     sending thread: results are then recorded through the test's own database connection,
     inside its transaction (tests of concurrency use transactional_db)."""
     settings.NEWSDESK_MAIL_CONCURRENCY = 1
