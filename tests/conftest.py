@@ -27,3 +27,13 @@ def fresh_story_index():
     forget_index()
     yield
     forget_index()
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_copies():
+    """Pages a process keeps in memory (web/local_cache.py) must not leak between tests."""
+    from newsdesk.web.local_cache import forget_local_copies
+
+    forget_local_copies()
+    yield
+    forget_local_copies()

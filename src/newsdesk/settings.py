@@ -193,6 +193,19 @@ else:
     }
 NEWSDESK_IMAGE_CACHE = "images"
 NEWSDESK_PAGE_CACHE_SECONDS = env_int("NEWSDESK_PAGE_CACHE_SECONDS", 30)
+# Whole pages: each process keeps the pages it served in memory for a few seconds in
+# front of the shared cache, never past the shared entry's own expiry (web/local_cache.py).
+NEWSDESK_PAGE_CACHE_LOCAL_SECONDS = env_int("NEWSDESK_PAGE_CACHE_LOCAL_SECONDS", 10)
+NEWSDESK_PAGE_CACHE_LOCAL_MB = env_int("NEWSDESK_PAGE_CACHE_LOCAL_MB", 32)
+CACHES["pages"] = {
+    "BACKEND": "newsdesk.web.local_cache.LocalFirstCache",
+    "LOCATION": "pages",
+    "OPTIONS": {
+        "SHARED": "default",
+        "LOCAL_SECONDS": NEWSDESK_PAGE_CACHE_LOCAL_SECONDS,
+        "LOCAL_BYTES": NEWSDESK_PAGE_CACHE_LOCAL_MB * 2**20,
+    },
+}
 
 # --- background tasks -----------------------------------------------------------------
 TASKS = {
