@@ -3,11 +3,13 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from web_builders import make_article, make_story
 
 from newsdesk.stories.models import Story
-from newsdesk.web.listing import RANKED, RECENT
+from newsdesk.web.listing import FIRST_SEEN, RANKED, RECENT
 from newsdesk.web.pagination import SortKey, decode_cursor, encode_cursor, keyset_page
 
 
@@ -72,8 +74,15 @@ def test_newer_cursor_returns_the_page_before(many_stories):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "cursor",
-    ["garbage", "", "%%%", encode_cursor("older", [1]), encode_cursor("sideways", [1, 2]),
-     encode_cursor("older", ["not a date", "x"]), "W10"],
+    [
+        "garbage",
+        "",
+        "%%%",
+        encode_cursor("older", [1]),
+        encode_cursor("sideways", [1, 2]),
+        encode_cursor("older", ["not a date", "x"]),
+        "W10",
+    ],
 )
 def test_a_cursor_that_does_not_decode_shows_the_first_page(many_stories, cursor):
     queryset = Story.objects.visible()
@@ -85,8 +94,7 @@ def test_a_cursor_that_does_not_decode_shows_the_first_page(many_stories, cursor
 
 
 def test_cursor_round_trips_datetimes_and_numbers_exactly():
-    keys = [SortKey("score", kind=float), SortKey("when", kind=datetime),
-            SortKey("id", kind=int)]
+    keys = [SortKey("score", kind=float), SortKey("when", kind=datetime), SortKey("id", kind=int)]
     when = timezone.now()
     cursor = encode_cursor("older", [0.1 + 0.2, when.isoformat(), 42])
 
@@ -98,3 +106,26 @@ def test_cursor_with_wrong_types_is_refused():
 
     assert decode_cursor(encode_cursor("older", ["yes", 1]), keys) is None
     assert decode_cursor(encode_cursor("older", [True, "1"]), keys) is None
+
+
+@pytest.mark.django_db
+def test_a_cursor_is_one_row_comparison_that_an_index_can_seek_to(many_stories):
+    """(a, b) < (x, y), not a < x OR (a = x AND b < y), which scans from the top."""
+    first = keyset_page(Story.objects.visible(), FIRST_SEEN, None, 5)
+
+    with CaptureQueriesContext(connection) as queries:
+        keyset_page(Story.objects.visible(), FIRST_SEEN, first.older, 5)
+
+    where = queries.captured_queries[0]["sql"].split(" WHERE ", 1)[1]
+    assert " OR " not in where
+    assert '("stories_story"."first_seen_at", "stories_story"."id") <' in where
+
+
+@pytest.mark.django_db
+def test_keys_running_both_ways_still_walk_every_story_once(many_stories):
+    keys = [SortKey("score", descending=False, kind=float), SortKey("id", kind=int)]
+    queryset = Story.objects.visible()
+
+    seen = [story.pk for page in walk(queryset, keys, size=4) for story in page.items]
+
+    assert seen == list(queryset.order_by("score", "-id").values_list("pk", flat=True))
