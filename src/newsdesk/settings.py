@@ -204,6 +204,8 @@ NEWSDESK_PAGE_CACHE_SECONDS = env_int("NEWSDESK_PAGE_CACHE_SECONDS", 30)
 # front of the shared cache, never past the shared entry's own expiry (web/local_cache.py).
 NEWSDESK_PAGE_CACHE_LOCAL_SECONDS = env_int("NEWSDESK_PAGE_CACHE_LOCAL_SECONDS", 10)
 NEWSDESK_PAGE_CACHE_LOCAL_MB = env_int("NEWSDESK_PAGE_CACHE_LOCAL_MB", 32)
+# An expired page is rendered anew by one request while the others get the old copy.
+NEWSDESK_PAGE_CACHE_STALE_SECONDS = env_int("NEWSDESK_PAGE_CACHE_STALE_SECONDS", 10)
 CACHES["pages"] = {
     "BACKEND": "newsdesk.web.local_cache.LocalFirstCache",
     "LOCATION": "pages",
@@ -211,6 +213,7 @@ CACHES["pages"] = {
         "SHARED": "default",
         "LOCAL_SECONDS": NEWSDESK_PAGE_CACHE_LOCAL_SECONDS,
         "LOCAL_BYTES": NEWSDESK_PAGE_CACHE_LOCAL_MB * 2**20,
+        "STALE_SECONDS": NEWSDESK_PAGE_CACHE_STALE_SECONDS,
     },
 }
 

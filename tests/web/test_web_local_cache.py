@@ -1,10 +1,12 @@
 """The page cache's first tier: pages kept in this process's memory in front of the shared
-cache, never staler than the shared entry, bounded in bytes, and varying as pages do."""
+cache, never staler than the shared entry, bounded in bytes, and varying as pages do; and
+an expired page rendered anew by one caller while the others get the previous copy."""
 
 import time
 
 import pytest
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from web_builders import make_article, make_story
@@ -51,7 +53,12 @@ def tiers(settings):
         "two-tier-for-tests": {
             "BACKEND": "newsdesk.web.local_cache.LocalFirstCache",
             "LOCATION": "two-tier-for-tests",
-            "OPTIONS": {"SHARED": "shared-for-tests", "LOCAL_SECONDS": 10, "LOCAL_BYTES": 10_000},
+            "OPTIONS": {
+                "SHARED": "shared-for-tests",
+                "LOCAL_SECONDS": 10,
+                "LOCAL_BYTES": 10_000,
+                "STALE_SECONDS": 10,
+            },
         },
     }
     shared = caches["shared-for-tests"]
@@ -85,17 +92,70 @@ def test_values_read_from_the_shared_cache_are_kept_in_memory(tiers, clock):
     assert first == second == "rendered elsewhere"
 
 
+def page(text: str) -> HttpResponse:
+    return HttpResponse(text)
+
+
 def test_a_local_copy_never_outlives_the_shared_entry(tiers, clock):
     cache, _shared = tiers
-    cache.set("page", "short-lived", 30)
+    cache.set("page", page("short-lived"), 30)
     clock.advance(27)
     forget_local_copies()
     read_late = cache.get("page")  # kept locally for the 3 s the shared entry has left
 
     clock.advance(4)
 
-    assert read_late == "short-lived"
+    assert read_late.content == b"short-lived"
+    assert cache.get("page") is None  # this caller renders it anew
+
+
+def test_after_its_lifetime_one_caller_renders_anew_and_the_others_get_the_old_copy(tiers, clock):
+    cache, _shared = tiers
+    cache.set("page", page("old rendering"), 30)
+    clock.advance(31)
+
+    refresher = cache.get("page")
+    others = [cache.get("page") for _ in range(3)]
+    forget_local_copies()  # another process
+    elsewhere = cache.get("page")
+    cache.set("page", page("new rendering"), 30)
+
+    assert refresher is None
+    assert [other.content for other in others] == [b"old rendering"] * 3
+    assert elsewhere.content == b"old rendering"
+    assert cache.get("page").content == b"new rendering"
+
+
+def test_a_refresh_that_never_stores_lets_another_caller_try(tiers, clock):
+    cache, _shared = tiers
+    cache.set("page", page("old rendering"), 30)
+    clock.advance(31)
+    cache.get("page")  # claims the refresh, then fails to store anything
+
+    clock.advance(6)
+    forget_local_copies()
+
     assert cache.get("page") is None
+
+
+def test_the_header_list_beside_an_expired_page_is_served_without_a_claim(tiers, clock):
+    """Claiming it too would have the page rendered twice: once per claim."""
+    cache, _shared = tiers
+    cache.set("headers", ["Accept-Language"], 30)
+    clock.advance(31)
+
+    assert cache.get("headers") == ["Accept-Language"]
+
+
+def test_an_expired_entry_is_gone_for_everyone_after_its_stale_while(tiers, clock):
+    cache, _shared = tiers
+    cache.set("page", page("old rendering"), 30)
+
+    clock.advance(41)
+
+    assert cache.get("page") is None
+    assert cache.get("page") is None
+    assert not cache.has_key("page")
 
 
 def test_the_local_tier_drops_the_least_recently_used_beyond_its_byte_budget(tiers, clock):
