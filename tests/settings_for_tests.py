@@ -23,3 +23,7 @@ if _here not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
     )
 
 from newsdesk.settings import *  # noqa: E402,F403
+
+# Tests serve static files from the source folders (no collectstatic): WhiteNoise would
+# warn on every request that STATIC_ROOT does not exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
