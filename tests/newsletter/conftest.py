@@ -54,10 +54,11 @@ def fresh_cache(settings):
     """Rate-limit counters live in the shared cache; every test starts with an empty one
     of its own (test_newsletter_signup checks the project's database cache itself)."""
     settings.CACHES = {
+        **settings.CACHES,  # the page cache stays, in front of this default
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"newsletter-test-{uuid.uuid4().hex}",
-        }
+        },
     }
 
 

@@ -295,3 +295,12 @@ def test_form_refused_as_too_fast_comes_back_with_a_time_that_will_pass(client):
     future = str(int(time.time()) + 600)
     page = client.post(FORM, {"email": "anna@example.org", "started": future}).content.decode()
     assert f'value="{future}"' not in page
+
+
+@pytest.mark.django_db
+def test_the_sign_up_page_has_one_form_and_other_pages_keep_the_footer_form(client):
+    page = client.get(FORM).content.decode()
+    assert page.count('action="/newsletter/subscribe/"') == 1
+    assert page.count('id="subscribe-email"') <= 1  # no repeated ids
+    about = client.get("/about/", follow=True).content.decode()
+    assert 'action="/newsletter/subscribe/"' in about
