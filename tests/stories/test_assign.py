@@ -151,3 +151,18 @@ def test_a_copy_names_the_original_it_links_to_not_merely_the_earliest(make_arti
     assign.assign_articles([wire.pk, syndicated.pk, copy.pk])
     assert StoryArticle.objects.get(article=syndicated).copy_of_id == wire.pk  # the earliest
     assert StoryArticle.objects.get(article=copy).copy_of_id == syndicated.pk  # its link
+
+
+def test_a_copy_stored_before_the_original_it_links_to_is_recorded_as_its_copy(make_article):
+    blog_title, blog_text = read("blog-copy.txt")
+    copy = make_article(blog_title, blog_text, "Buzz Blog")
+    wire = make_article(*read("wire-article.txt"), "Newsdesk Wire", minutes=30)
+    copy.links = [wire.url]
+    copy.save()
+    assign.assign_articles([copy.pk])
+    assert StoryArticle.objects.get(article=copy).copy_of_id is None
+    assign.assign_articles([wire.pk])
+    assert StoryArticle.objects.get(article=copy).copy_of_id == wire.pk
+    assert StoryArticle.objects.get(article=wire).copy_of_id is None
+    assert story_of(copy) == story_of(wire)
+    assert story_of(wire).title == wire.title  # the original, not the copy, is the headline

@@ -87,3 +87,18 @@ def test_copies_in_another_language_tag_are_not_matched():
     index.add(article("wire", "wire-article.txt", language="en"))
     other = index.add(article("blog", "blog-copy.txt", minutes=5, language="fr"))
     assert other.copy_of is None
+
+
+def test_a_copy_that_arrives_first_is_recorded_as_the_copy_once_its_linked_original_comes():
+    index = StoryIndex()
+    early = index.add(article("copier", "blog-copy.txt", minutes=0,
+                              url="https://copier.example/bridge",
+                              links=["https://wire.example/bridge-reopens"]))
+    assert early.copy_of is None  # nothing to copy yet
+    wire = index.add(article("wire", "wire-article.txt", minutes=10,
+                             url="https://wire.example/bridge-reopens"))
+    assert wire.copy_of is None and wire.copies_found == ["copier"]
+    assert wire.story_id == early.story_id
+    assert index.copy_of("copier") == "wire"
+    later = index.add(article("reposter", "blog-copy.txt", minutes=30))
+    assert later.copy_of == "wire"  # the earliest match is a copy: its original is named

@@ -134,6 +134,10 @@ def _assign(article_ids: list[int]) -> list[int]:
                 story_id=assignment.story_id,
                 copy_of_id=int(assignment.copy_of) if assignment.copy_of else None,
             )
+            if assignment.copies_found:  # they reached us first, linking to this original
+                StoryArticle.objects.filter(
+                    article_id__in=[int(key) for key in assignment.copies_found]
+                ).update(copy_of=article)
             _seen_membership_ids.add(article.pk)
             touched.add(assignment.story_id)
         stories = list(Story.objects.filter(pk__in=touched))

@@ -51,6 +51,8 @@ class Assignment:
     is_new_story: bool
     copy_of: str | None = None
     merged_story_ids: list[int] = field(default_factory=list)
+    # earlier articles now known to copy this one (they link to it): record them as copies
+    copies_found: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class EngineSettings:
 
 
 ENTRY_TERMS = 32  # heaviest terms kept per open article: enough to find the central one
+LINKS_KEPT = 10  # attribution links remembered per recent article (see ``_linking``)
 
 
 class _Entry:
@@ -132,6 +135,9 @@ class StoryIndex:
             settings.copy_threshold, settings.copy_num_perm, lookback=settings.copy_lookback
         )
         self._entries: dict[str, _Entry] = {}
+        # who links where, for the articles copies are looked for among (the copy look-back)
+        self._links_of: dict[str, tuple[str, ...]] = {}
+        self._linking: dict[str, set[str]] = {}
         self._order = itertools.count()
         self._latest = 0.0
 
@@ -146,7 +152,17 @@ class StoryIndex:
         language = _language(doc.language)
         ids, weights, dating = self._vector(doc)
         minhash = self._copies.signature(doc.text)
-        original = self._original(doc, minhash, language) if minhash is not None else None
+        original, copies = (
+            self._original(doc, minhash, language) if minhash is not None else (None, [])
+        )
+        if copies:  # copies reached us before their original: this article is the original
+            story = self._clusters.stories[self._entries[copies[0]].story_id]
+            for key in copies:
+                self._entries[key].copy_of = doc.key
+            joined = self._join(
+                doc, story, when, (ids, weights, dating), minhash, copy_of=None, is_new=False
+            )
+            return Assignment(joined.story_id, False, None, [], copies)
         if original is not None:
             story = self._clusters.stories[self._entries[original].story_id]
             return self._join(
@@ -247,6 +263,7 @@ class StoryIndex:
             + self._copies.memory_bytes()
             + self._vocabulary.memory_bytes()
             + len(self._archived_representative) * 120
+            + sum(len(links) for links in self._links_of.values()) * 260  # URL, set entry
         )
 
     def __len__(self) -> int:
@@ -275,9 +292,10 @@ class StoryIndex:
         ids, weights = vectorize(features, self._vocabulary, self.settings.blocks)
         return ids, weights, (features.year, features.month)
 
-    def _original(self, doc: Doc, minhash, language: str) -> str | None:
+    def _original(self, doc: Doc, minhash, language: str) -> tuple[str | None, list[str]]:
         """The article ``doc`` copies: the one it links to, else the earliest (and if that is
-        itself a copy, its original)."""
+        itself a copy, its original). Also the earlier matches that link to ``doc`` itself:
+        copies that reached us before their original (then ``doc`` copies nothing)."""
         matches = []
         for key, _ in self._copies.copies_of(minhash):
             entry = self._entries.get(key)
@@ -287,13 +305,36 @@ class StoryIndex:
             if languages_match(story_language, language):
                 matches.append((key, entry))
         if not matches:
-            return None
+            return None, []
+        linking_here = self._linking.get(doc.url or "", set())
+        copies = [key for key, _ in matches if key in linking_here]
+        if copies:
+            return None, sorted(copies, key=lambda key: self._entries[key].order)
         links = set(doc.links)
         linked = [(key, e) for key, e in matches if e.url and e.url in links]
         if linked:  # the copier's own attribution beats our arrival order
-            return min(linked, key=lambda m: (m[1].when, m[1].order))[0]
+            return min(linked, key=lambda m: (m[1].when, m[1].order))[0], []
         key, entry = min(matches, key=lambda m: (m[1].when, m[1].order))
-        return entry.copy_of or key
+        return entry.copy_of or key, []
+
+    def _remember_links(self, key: str, links) -> None:
+        """Keep an article's first ``LINKS_KEPT`` links while copies are looked for among it."""
+        kept = tuple(dict.fromkeys(links))[:LINKS_KEPT]
+        if not kept:
+            return
+        self._links_of[key] = kept
+        for url in kept:
+            self._linking.setdefault(url, set()).add(key)
+        while len(self._links_of) > self.settings.copy_lookback:
+            self._forget_links(next(iter(self._links_of)))
+
+    def _forget_links(self, key: str) -> None:
+        for url in self._links_of.pop(key, ()):
+            holders = self._linking.get(url)
+            if holders is not None:
+                holders.discard(key)
+                if not holders:
+                    del self._linking[url]
 
     def _join(self, doc, story: Story, when, vector, minhash, copy_of, is_new):
         ids, weights, dating = vector
@@ -305,6 +346,7 @@ class StoryIndex:
         )
         if minhash is not None:
             self._copies.add(doc.key, minhash)
+            self._remember_links(doc.key, doc.links)
         while len(self._entries) > self.max_docs:
             oldest = self._clusters.oldest(sparing=story)
             if oldest is None:
@@ -349,6 +391,7 @@ class StoryIndex:
         self._copies.remove(story.members)
         for key in story.members:
             self._entries.pop(key, None)
+            self._forget_links(key)
         self._clusters.drop(story)
         summary = self._archive.open(story.story_id, story.language, story.last_seen)
         self._archive.add_member(summary, "", story.ids, story.weights, story.last_seen)
