@@ -8,19 +8,22 @@ from newsdesk.newsletter import schedule
 from newsdesk.newsletter.forms import PreferencesForm
 from newsdesk.sources.models import Publisher, Topic
 
+# The subscriber's choices stored as plain fields (topics and publishers are relations).
+SCALAR_PREFERENCES = (
+    "keywords", "frequency", "breaking_alerts", "send_hour", "weekday", "timezone",
+    "language", "format",
+)
+
+
+def scalar_preferences(subscriber) -> dict:
+    return {field: getattr(subscriber, field) for field in SCALAR_PREFERENCES}
+
 
 def form_for(subscriber, data=None) -> PreferencesForm:
     initial = {
         "topics": [str(pk) for pk in subscriber.topics.values_list("pk", flat=True)],
         "publishers": [str(pk) for pk in subscriber.publishers.values_list("pk", flat=True)],
-        "keywords": subscriber.keywords,
-        "frequency": subscriber.frequency,
-        "breaking_alerts": subscriber.breaking_alerts,
-        "send_hour": subscriber.send_hour,
-        "weekday": subscriber.weekday,
-        "timezone": subscriber.timezone,
-        "language": subscriber.language,
-        "format": subscriber.format,
+        **scalar_preferences(subscriber),
     }
     return PreferencesForm(
         data,
@@ -34,8 +37,7 @@ def form_for(subscriber, data=None) -> PreferencesForm:
 def save(subscriber, cleaned: dict) -> None:
     """Store the choices; a changed schedule takes effect from the next slot."""
     with transaction.atomic():
-        for field in ("keywords", "frequency", "breaking_alerts", "send_hour", "weekday",
-                      "timezone", "language", "format"):
+        for field in SCALAR_PREFERENCES:
             if field in cleaned:  # breaking_alerts is not offered when alerts are off
                 setattr(subscriber, field, cleaned[field])
         if subscriber.next_digest_at is not None:
@@ -65,14 +67,7 @@ def export(subscriber) -> dict:
         "preferences": {
             "topics": list(subscriber.topics.values_list("name", flat=True)),
             "publishers": list(subscriber.publishers.values_list("name", flat=True)),
-            "keywords": subscriber.keywords,
-            "frequency": subscriber.frequency,
-            "breaking_alerts": subscriber.breaking_alerts,
-            "send_hour": subscriber.send_hour,
-            "weekday": subscriber.weekday,
-            "timezone": subscriber.timezone,
-            "language": subscriber.language,
-            "format": subscriber.format,
+            **scalar_preferences(subscriber),
         },
         "last_digest_at": when(subscriber.last_digest_at),
         "next_digest_at": when(subscriber.next_digest_at),
