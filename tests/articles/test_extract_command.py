@@ -7,10 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+from loopback import serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -85,12 +85,8 @@ class _FixtureHandler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def loopback_site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FixtureHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_FixtureHandler) as url:
+        yield url
 
 
 def test_url_is_fetched_through_the_guarded_client(loopback_site):

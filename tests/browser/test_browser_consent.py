@@ -5,11 +5,11 @@ that sets its own cookie and loads a pixel from its host. Nothing of it may reac
 browser before Accept; Reject is one click from the first layer; withdrawal removes it.
 """
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from conftest import ARTIFACTS, run_axe
+from loopback import serving
 
 pytestmark = pytest.mark.browser
 
@@ -40,11 +40,8 @@ class ThirdPartyHost(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def third_party():
-    server = ThreadingHTTPServer(("127.0.0.2", 0), ThirdPartyHost)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.2:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(ThirdPartyHost, "127.0.0.2") as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 """The image proxy: only signed URLs, through the guarded client, real images only, cached."""
 
 import base64
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.urls import reverse
+from loopback import serving
 
 from newsdesk.web.images import proxied_url, sniff_image_type
 
@@ -40,13 +40,9 @@ class ImageHost(BaseHTTPRequestHandler):
 @pytest.fixture
 def image_host(settings):
     settings.NEWSDESK_FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ImageHost)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     ImageHost.hits = []
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(ImageHost) as url:
+        yield url
 
 
 @pytest.mark.django_db
