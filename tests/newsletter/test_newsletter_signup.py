@@ -55,6 +55,8 @@ def test_likely_domain_typo_is_pointed_out_with_the_corrected_address(client, st
     page = response.content.decode()
     assert "gmial.com — did you mean gmail.com?" in page
     assert 'value="anna@gmail.com"' in page
+    assert '<form method="post" action="/newsletter/subscribe/" class="suggestion">' in page
+    assert "Use anna@gmail.com" in page
     assert not mail.outbox
 
 
