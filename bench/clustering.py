@@ -2,7 +2,7 @@
 """Story clustering benchmark: Newsdesk's story engine against the TF-IDF baseline.
 
     .venv/bin/python bench/clustering.py [--data FILE.jsonl] [--orders 0,1,2,3,4]
-        [--predictions DIR] [--window-articles 100000] [--copies 400] [--json]
+        [--predictions DIR] [--window-articles 100000] [--copies 400] [--json] [--fit]
 
 Measured in one run, on the data (default: the ECB+ dev sample in
 ../shared/benchmarks/clustering/dev/):
@@ -10,7 +10,12 @@ Measured in one run, on the data (default: the ECB+ dev sample in
 - quality: ``newsdesk.stories.engine.StoryIndex`` (the code the worker runs) is fed the
   articles one at a time in each stream order of the shared runner (``--orders`` are
   the seeds of its ``stream_order``), seeing only ``title``, ``text`` and ``date``, under
-  an opaque key; its final stories are scored with the shared score.py (B-cubed, ARI).
+  an opaque key, in batches of 50 as the clustering consumer gets them, each batch
+  followed by the consumer's consolidation of stories quiet for the settle time (60
+  minutes by the stream's clock). Its stories once the stream has gone quiet (every
+  story settled, as the scheduler's settle task leaves them) are scored with the
+  shared score.py (B-cubed, ARI). ECB+ has no dates: its articles share one moment,
+  so consolidation happens once, after the last article.
   The runner's own TF-IDF centroid baseline (threshold 0.25, as in the README) runs
   on the same orders in this process.
 - ``newsdesk_cv_by_topic``: the join and merge models were fitted on this sample, so
@@ -18,12 +23,15 @@ Measured in one run, on the data (default: the ECB+ dev sample in
   and a test fold; ``topic`` is used only to form the folds; the folds' models learn
   from stream order 0, the shipped ones from orders 0-2). Each fold's articles are
   clustered in the full stream by models fitted without that fold, and scored; the
-  two decision thresholds (join 0.85, merge 0.7) were chosen on the whole sample.
+  decision thresholds (join 0.92, merge 0.9, consolidation 0.1 per article moved up
+  to 0.3, fragments of at most 8 articles) were chosen on the whole sample.
   This is the figure to expect on unseen topics.
 - speed with a full window: a synthetic stream of perturbed dev texts (names, numbers
   and some words replaced, so no article repeats another) fills the window with
   ``--window-articles`` articles (through ``restore``, the start-up path), then
-  ``--measure-articles`` more are added and timed in CPU seconds of this process (the
+  ``--measure-articles`` more are added (with the consumer's consolidation after each
+  batch, the stream's clock advancing about 2 s per article) and timed in CPU seconds
+  of this process (the
   clustering consumer is one thread; on a shared machine wall-clock time measures the
   neighbours, and it is printed beside). Cost per article does not grow with
   the window because candidate stories come from an inverted index over each story's
@@ -36,6 +44,9 @@ Measured in one run, on the data (default: the ECB+ dev sample in
   counts every copy decision, including originals wrongly called copies of another
   article (the negatives: different articles about the same event).
 
+``--fit`` prints the join and merge models fitted on the data's stream orders 0-2 (how
+the shipped coefficients in ``stories/model.py`` were made) and exits.
+
 A data file without ``cluster`` is clustered and written (``--predictions``), not
 scored; ``--json`` then reports speed only. Progress goes to stderr; with ``--json``
 the last line of stdout is one JSON object.
@@ -45,6 +56,7 @@ import argparse
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import random
 import re
@@ -65,6 +77,8 @@ from newsdesk.stories.vectors import BlockWeights  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "clustering"
 TFIDF_THRESHOLD = 0.25  # the README's choice for the dev sample
+CONSUMER_BATCH = 50  # articles per clustering task (a feed's new entries)
+SETTLE = timedelta(minutes=60)  # NEWSDESK_STORY_SETTLE_MINUTES's default
 WHY_FAST = (
     "why it stays fast: a new article looks up its {query} heaviest terms in an inverted "
     "index whose posting lists keep the {cap} most recent stories each, votes, and compares "
@@ -129,13 +143,28 @@ def to_doc(article: dict, runner) -> Doc:
     )
 
 
+def feed(index: StoryIndex, docs: list[Doc]) -> None:
+    """Add articles as the clustering consumer does: in batches, each followed by the
+    consolidation of stories quiet for the settle time by the stream's clock."""
+    for start in range(0, len(docs), CONSUMER_BATCH):
+        for doc in docs[start : start + CONSUMER_BATCH]:
+            index.add(doc)
+        if index.clock is not None:
+            index.consolidate(index.clock - SETTLE)
+
+
 def run_engine(articles: list[dict], runner, settings: EngineSettings) -> tuple[dict, float]:
-    """Stream articles through a fresh index; final story of each article id, and seconds."""
+    """Stream articles through a fresh index; final story of each article id, and seconds.
+
+    The stories scored are those after the stream has gone quiet for the settle time
+    (the scheduler's settle task then folds what is left): ``consolidate`` with every
+    story settled. Articles without dates all carry the stream's one moment.
+    """
     index = StoryIndex(settings=settings)
     docs = [to_doc(a, runner) for a in articles]
     started = time.perf_counter()
-    for doc in docs:
-        index.add(doc)
+    feed(index, docs)
+    index.consolidate(math.inf)
     seconds = time.perf_counter() - started
     return {
         str(a["id"]): str(index.story_of(d.key)) for a, d in zip(articles, docs, strict=True)
@@ -182,6 +211,24 @@ def quality(raw, seeds, runner, score_labels, predictions: Path | None, has_gold
     return summarise(newsdesk), summarise(tfidf)
 
 
+def labelled(articles: list[dict]) -> list[tuple[str, str, str]]:
+    return [(a.get("title") or "", a.get("text") or "", str(a["cluster"])) for a in articles]
+
+
+def fitted_models(raw: list[dict], runner) -> dict:
+    """Join and merge models fitted on stream orders 0-2 (the shipped ones), with the
+    shipped thresholds."""
+    join_pairs, merge_pairs = [], []
+    for seed in (0, 1, 2):
+        ordered = labelled(runner.stream_order(raw, seed)[0])
+        join_pairs += join_training_pairs(ordered, BlockWeights())
+        merge_pairs += merge_training_pairs(ordered, BlockWeights(), seed=seed)
+        progress(f"fit: stream order {seed} replayed")
+    join = fit_join_model(join_pairs, JOIN_MODEL.threshold)
+    merge = fit_join_model(merge_pairs, MERGE_MODEL.threshold)
+    return {"join": join.coefficients, "merge": merge.coefficients}
+
+
 def fold_models(raw: list[dict], runner, folds: int) -> dict[str, tuple]:
     """Join and merge models fitted without each fold's topics: {article id: models}."""
     topics = sorted({a["topic"] for a in raw}, key=str)
@@ -190,11 +237,10 @@ def fold_models(raw: list[dict], runner, folds: int) -> dict[str, tuple]:
     ordered, _ = runner.stream_order(raw, 0)
     models_of = {}
     for fold in range(folds):
-        labelled = [(a.get("title") or "", a.get("text") or "", str(a["cluster"]))
-                    for a in ordered if fold_of[a["topic"]] != fold]
-        join = fit_join_model(join_training_pairs(labelled, BlockWeights()),
+        training = labelled([a for a in ordered if fold_of[a["topic"]] != fold])
+        join = fit_join_model(join_training_pairs(training, BlockWeights()),
                               JOIN_MODEL.threshold)
-        merge = fit_join_model(merge_training_pairs(labelled, BlockWeights()),
+        merge = fit_join_model(merge_training_pairs(training, BlockWeights()),
                                MERGE_MODEL.threshold)
         models_of.update({str(a["id"]): (fold, join, merge) for a in raw
                           if fold_of[a["topic"]] == fold})
@@ -327,8 +373,7 @@ def window_speed(raw, window_articles: int, measure_articles: int):
     )
     docs = [doc for doc, _ in stream]
     started, cpu_started = time.perf_counter(), time.process_time()
-    for doc in docs:
-        index.add(doc)
+    feed(index, docs)
     wall_rate = len(docs) / (time.perf_counter() - started)
     rate = len(docs) / (time.process_time() - cpu_started)
     progress(f"window: add {rate:.0f} articles per CPU-second ({wall_rate:.0f}/s wall clock on "
@@ -431,6 +476,8 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=400)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--fit", action="store_true",
+                        help="print the models fitted on stream orders 0-2 and exit")
     args = parser.parse_args()
 
     if not (SHARED / "score.py").is_file() or not (SHARED / "run_baselines.py").is_file():
@@ -454,6 +501,11 @@ def main() -> None:
         f"{len(raw)} articles from {args.data}; "
         f"{'scored against cluster labels' if has_gold else 'no cluster labels: not scored'}"
     )
+    if args.fit:
+        if not has_gold:
+            sys.exit(f"--fit: {args.data} has no 'cluster' labels to learn from")
+        print(json.dumps(fitted_models(raw, runner)))
+        return
     newsdesk, tfidf = quality(raw, seeds, runner, score_labels, args.predictions, has_gold)
     report = {"newsdesk": newsdesk, "tfidf": tfidf}
     if has_gold and all("topic" in a for a in raw) and args.folds > 1:

@@ -30,7 +30,7 @@ from newsdesk.sources.polling import (
     read_result,
 )
 from newsdesk.sources.websub import renew_websub_leases
-from newsdesk.stories.assign import assign_articles
+from newsdesk.stories.assign import assign_articles, settle_stories
 from newsdesk.stories.rank import rescore_recent
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ FEED_ARTICLE_BATCH = 200
 POLL_WRITE_CHUNK = 50
 STALLED_BATCH = 2000
 POLL_PRIORITY = 10
+SETTLE_EVERY_SECONDS = 300  # fold quiet story fragments at least this often (see stories.assign)
 
 
 # --- 1. poll ---------------------------------------------------------------------------------
@@ -171,6 +172,12 @@ def cluster_articles(article_ids: list[int]) -> list[int]:
     return assign_articles(article_ids)
 
 
+@task(queue_name="clustering")
+def settle_story_fragments() -> list[int]:
+    """Fold small stories that went quiet into the story each belongs to (stories.assign)."""
+    return settle_stories()
+
+
 # --- 4. notify -------------------------------------------------------------------------------
 
 
@@ -229,7 +236,8 @@ def resume_stalled_work(now=None) -> tuple[int, int]:
 
 
 def schedule_due_work(now=None) -> int:
-    """Enqueue polls of due sources, plus periodic re-ranking and the digest run.
+    """Enqueue polls of due sources, plus periodic re-ranking, story settling and the digest
+    run.
 
     Called every few seconds by `newsdesk scheduler`; all state is in the database,
     so running it twice or on two machines enqueues nothing twice.
@@ -243,6 +251,8 @@ def schedule_due_work(now=None) -> int:
         poll_sources.using(priority=POLL_PRIORITY).enqueue(ids[start : start + batch])
     if cache.add("newsdesk:rescore", 1, timeout=60):
         rescore_recent(now)
+    if cache.add("newsdesk:settle", 1, timeout=SETTLE_EVERY_SECONDS):
+        settle_story_fragments.enqueue()
     if cache.add("newsdesk:digests", 1, timeout=60):
         send_digests.enqueue()
     if cache.add("newsdesk:websub", 1, timeout=60):

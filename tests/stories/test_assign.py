@@ -166,3 +166,44 @@ def test_a_copy_stored_before_the_original_it_links_to_is_recorded_as_its_copy(m
     assert StoryArticle.objects.get(article=wire).copy_of_id is None
     assert story_of(copy) == story_of(wire)
     assert story_of(wire).title == wire.title  # the original, not the copy, is the headline
+
+
+def test_a_late_fragment_is_folded_into_its_story_once_it_has_settled(make_article):
+    events = json.loads((FIXTURES / "events.json").read_text())["articles"]
+    first = [
+        make_article(item["title"], item["text"], f"Pub {n}", n)
+        for n, item in enumerate(events)
+        if item["event"] in ("quake-a", "quake-b")
+    ]
+    assign.assign_articles([article.pk for article in first])
+    quake_a = story_of(first[0])
+    title, _, text = (FIXTURES / "late-report.txt").read_text().partition("\n")
+    late = make_article(title, text.strip(), "Andes Daily", minutes=30)
+    assign.assign_articles([late.pk])
+    fragment = story_of(late)
+    assert fragment != quake_a  # not sure enough to join when it came
+
+    assert assign.settle_stories(now=START + timedelta(minutes=45)) == []  # not yet quiet
+    assert assign.settle_stories(now=START + timedelta(hours=2)) == [quake_a.pk]
+    fragment.refresh_from_db()
+    quake_a.refresh_from_db()
+    assert fragment.merged_into_id == quake_a.pk  # its URL redirects to the survivor
+    assert story_of(late) == quake_a
+    assert quake_a.article_count == 4 and quake_a.publisher_count == 4
+    assert story_of(first[-1]) != quake_a  # the look-alike quake stays apart
+    assert assign.story_index().story_of(str(late.pk)) == quake_a.pk
+
+
+def test_the_scheduler_settles_fragments_when_no_new_article_comes_to_do_it(make_article):
+    from newsdesk import pipeline
+
+    events = json.loads((FIXTURES / "events.json").read_text())["articles"]
+    quake = [item for item in events if item["event"] == "quake-a"]
+    first = [make_article(i["title"], i["text"], f"Pub {n}", n) for n, i in enumerate(quake)]
+    title, _, text = (FIXTURES / "late-report.txt").read_text().partition("\n")
+    late = make_article(title, text.strip(), "Andes Daily", minutes=30)
+    assign.assign_articles([a.pk for a in first])
+    assign.assign_articles([late.pk])
+    assert story_of(late) != story_of(first[0])
+    pipeline.schedule_due_work()  # tasks run inline here; the report is hours old
+    assert story_of(late) == story_of(first[0])

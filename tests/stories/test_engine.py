@@ -187,3 +187,52 @@ def test_representative_of_an_unknown_story_says_which_story():
 def test_invalid_window_is_refused_with_the_values_given():
     with pytest.raises(ValueError, match="window_hours"):
         StoryIndex(window_hours=0)
+
+
+def late_report(minutes: float) -> Doc:
+    """A follow-up on quake A that shares too little with the first reports to join them."""
+    title, _, text = (FIXTURES / "late-report.txt").read_text(encoding="utf-8").partition("\n")
+    return Doc("quake-a-late", title, text.strip(), START + timedelta(minutes=minutes), "en")
+
+
+def fragmented_index() -> StoryIndex:
+    """Quake A's first reports in story 1, the look-alike quake B in story 2, and a late
+    report on quake A that the join model was not sure enough of: a story of its own."""
+    index = StoryIndex()
+    for n, key in enumerate(event_keys("quake-a")):
+        index.restore(doc(key, minutes=n), story_id=1)
+    for n, key in enumerate(event_keys("quake-b")):
+        index.restore(doc(key, minutes=5 + n), story_id=2)
+    index.restore(doc(event_keys("football")[0], minutes=9), story_id=4)
+    assert index.add(late_report(minutes=30)).is_new_story
+    return index
+
+
+def test_a_settled_fragment_joins_the_story_it_belongs_to_not_its_look_alike():
+    index = fragmented_index()
+    fragment = index.story_of("quake-a-late")
+    assert index.consolidate(START + timedelta(hours=2)) == [(1, [fragment])]
+    assert index.story_of("quake-a-late") == 1
+    assert sorted(index.members(2)) == sorted(event_keys("quake-b"))
+    assert index.story_of(event_keys("football")[0]) == 4
+
+
+def test_fragments_still_receiving_coverage_are_left_alone_until_they_settle():
+    index = fragmented_index()
+    fragment = index.story_of("quake-a-late")
+    assert index.consolidate(START + timedelta(minutes=30)) == []  # news at that minute
+    assert index.story_of("quake-a-late") == fragment
+    assert index.consolidate(START + timedelta(hours=1)) == [(1, [fragment])]
+    assert index.consolidate(START + timedelta(hours=2)) == []  # nothing changed since
+
+
+def test_restored_stories_are_not_looked_at_again_until_something_near_them_changes():
+    """The consumer that stored them settled them; a restart does not redo that work."""
+    index = StoryIndex()
+    for n, key in enumerate(event_keys("quake-a")):
+        index.restore(doc(key, minutes=n), story_id=1)
+    index.restore(late_report(minutes=30), story_id=3)
+    assert index.consolidate(START + timedelta(hours=2)) == []
+    index.add(doc(event_keys("football")[0], minutes=40))  # unrelated news changes nothing
+    assert index.consolidate(START + timedelta(hours=2)) == []
+    assert index.story_of("quake-a-late") == 3

@@ -1,5 +1,7 @@
 """What the engine reads from an article: words, names, numbers and the year."""
 
+import pytest
+
 from newsdesk.stories.dedup import shingle_hashes, shingles
 from newsdesk.stories.features import extract_features
 from newsdesk.stories.vectors import BlockWeights, Vocabulary, vectorize
@@ -84,3 +86,27 @@ def test_vocabulary_memory_does_not_grow_with_new_terms():
         vectorize(extract_features("", f"Zorblat{n} met Quanrix{n} in Vellido{n}."),
                   vocabulary, BlockWeights())
     assert vocabulary.memory_bytes() == before
+
+
+def test_contrast_weighs_what_sets_an_article_apart_from_its_look_alikes():
+    """Against two rehab stories, sharing "rehab" says little and sharing the name much."""
+    import numpy as np
+
+    from newsdesk.stories.vectors import Contrast, sparse_dot
+
+    def vector(*terms):
+        ids = np.sort(Vocabulary.ids_of("w:", list(terms)))
+        return ids, np.ones(len(ids), np.float32)
+
+    reid, lohan = vector("rehab", "clinic", "reid"), vector("rehab", "clinic", "lohan")
+    article = vector("rehab", "clinic", "reid", "malibu")
+    family = [reid[0], lohan[0]]
+
+    def plain(a, b):
+        return sparse_dot(*a, *b) / float(np.linalg.norm(a[1]) * np.linalg.norm(b[1]))
+
+    assert plain(article, reid) / plain(article, lohan) == pytest.approx(1.5)
+    own, other = (Contrast(*article, family).cosine(*story) for story in (reid, lohan))
+    assert own / other > 8  # the name now decides
+    # with no family every term keeps its weight: the plain cosine
+    assert Contrast(*article, []).cosine(*reid) == pytest.approx(plain(article, reid))

@@ -140,6 +140,9 @@ def _assign(article_ids: list[int]) -> list[int]:
                 ).update(copy_of=article)
             _seen_membership_ids.add(article.pk)
             touched.add(assignment.story_id)
+        # quiet by the stream's own clock: a backlog of old articles is not all "settled"
+        now = timezone.now()
+        touched |= _settle(index, min(now, index.clock or now))
         stories = list(Story.objects.filter(pk__in=touched))
         for story in stories:
             refresh_story(story, index)
@@ -148,6 +151,39 @@ def _assign(article_ids: list[int]) -> list[int]:
     index.evict_older_than(timezone.now() - window)
     log.info("story index: %d articles open, %.1f MB", len(index), index.memory_bytes() / 1e6)
     return sorted(touched)
+
+
+def _settle(index: StoryIndex, now) -> set[int]:
+    """Fold the small stories that have been quiet for the settle time into the story each
+    most likely belongs to (``StoryIndex.consolidate``); the stories that grew."""
+    quiet_since = now - timedelta(minutes=settings.NEWSDESK_STORY_SETTLE_MINUTES)
+    grown = set()
+    for survivor, folded in index.consolidate(quiet_since):
+        for story_id in folded:
+            merge_stories(story_id, survivor)
+        grown.add(survivor)
+    return grown
+
+
+def settle_stories(now=None) -> list[int]:
+    """Consolidate stories when no new article has come to do it (see ``_settle``).
+
+    Run by the scheduler every few minutes on the clustering queue, so it is serialised
+    with assignment like everything that changes the index. Returns the stories that grew.
+    """
+    try:
+        with transaction.atomic():
+            _lock()
+            index = story_index()
+            grown = _settle(index, now or timezone.now())
+            stories = list(Story.objects.filter(pk__in=grown))
+            for story in stories:
+                refresh_story(story, index)
+            rescore(stories)
+    except BaseException:
+        forget_index()
+        raise
+    return sorted(grown)
 
 
 def merge_stories(source_id: int, target_id: int) -> None:

@@ -12,6 +12,11 @@ article keeps only its 32 heaviest terms in float32 (its full vector went into i
 story's centre, capped at ``ClusterSettings.centre_terms``); copy signatures are kept
 for the last ``copy_lookback`` articles only (copies follow their original within hours).
 
+Fragments: an article the join model was not sure of opens a story of its own; once
+such small stories have been quiet for the settle time, ``consolidate`` folds each into
+the story it most likely belongs to (the consumer calls it after every batch, the
+scheduler every few minutes).
+
 Languages: articles whose languages are both known and differ never share a story
 or count as copies; cross-language linking is not attempted (it would need a
 translation model, and a wrong link is worse than two stories).
@@ -21,7 +26,7 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -65,6 +70,12 @@ class EngineSettings:
     copy_num_perm: int = 64
     copy_lookback: int = 12_000
     max_archived_stories: int = 50_000
+    # consolidation (``StoryIndex.consolidate``): stories of at most ``settle_max_size``
+    # articles are folded into the neighbour the merge model finds likeliest, if it is
+    # ``settle_per_article`` likely per article moved, and ``settle_threshold`` at most
+    settle_max_size: int = 8
+    settle_per_article: float = 0.1
+    settle_threshold: float = 0.3
 
 
 ENTRY_TERMS = 32  # heaviest terms kept per open article: enough to find the central one
@@ -140,6 +151,8 @@ class StoryIndex:
         self._linking: dict[str, set[str]] = {}
         self._order = itertools.count()
         self._latest = 0.0
+        # small stories opened, grown or passed by since the last ``consolidate``
+        self._unsettled: dict[int, None] = {}
 
     # -- feeding -----------------------------------------------------------------------------
 
@@ -196,6 +209,9 @@ class StoryIndex:
         minhash = self._copies.signature(doc.text)
         copy_of = copy_of if copy_of in self._entries else None
         self._join(doc, story, when, vector, minhash, copy_of, False)
+        # the consumer that decided it also settled it; it is looked at again if it or a
+        # story near it grows
+        self._unsettled.pop(story.story_id, None)
 
     def evict_older_than(self, moment: datetime | float) -> list[int]:
         """Close stories not updated since ``moment``; returns their ids."""
@@ -204,6 +220,70 @@ class StoryIndex:
         for story in closed:
             self._close(story)
         return [story.story_id for story in closed]
+
+    def consolidate(self, settled_before: datetime | float) -> list[tuple[int, list[int]]]:
+        """Fold small stories that have settled into the open story each most likely joins.
+
+        An article that no story convinced opens a story of its own, often before the
+        coverage it belongs to has grown enough to say so. A small story (at most
+        ``settle_max_size`` articles) is looked at again once it has been quiet since
+        ``settled_before`` (the consumer passes its clock minus the settle time), if it
+        or a story near it changed since it was last looked at. The merge model compares
+        it with its neighbours, the terms weighed against the nearest of them
+        (``vectors.Contrast``), and it joins the likeliest one if that one is at least as
+        large and likely enough: ``settle_per_article`` per article moved, at most
+        ``settle_threshold``. Folding at once, while coverage still arrives, would send
+        fragments to whichever look-alike event happened to be larger (on the ECB+ dev
+        streams precision fell from 0.95 to 0.87). Passes repeat while anything was
+        folded: a story that grew may now take others.
+
+        Returns ``(surviving story, [folded stories])`` pairs, for redirects.
+        """
+        cutoff = (
+            settled_before.timestamp() if isinstance(settled_before, datetime) else settled_before
+        )
+        not_before = self._latest - self.window_seconds
+        folded_into: dict[int, list[int]] = {}
+        while True:
+            settled = []
+            for story_id in list(self._unsettled):
+                story = self._clusters.stories.get(story_id)
+                if story is None or story.size > self.settings.settle_max_size:
+                    del self._unsettled[story_id]
+                elif story.last_seen < cutoff:
+                    settled.append(story)
+            if not settled:
+                break
+            for story in settled:
+                del self._unsettled[story.story_id]
+            settled.sort(key=lambda story: (story.size, story.first_seen))
+            retry: list[Story] = []
+            for story in settled:
+                if story.story_id not in self._clusters.stories:
+                    continue
+                home = self._likeliest_home(story, not_before)
+                if home is None:
+                    continue
+                if home.size < story.size:  # it may grow first in this same call
+                    retry.append(story)
+                    continue
+                for key in story.members:
+                    self._entries[key].story_id = home.story_id
+                self._clusters.merge(home, story)
+                folded = folded_into.pop(story.story_id, [])
+                folded_into.setdefault(home.story_id, []).extend([story.story_id, *folded])
+                if home.size <= self.settings.settle_max_size:
+                    self._unsettled[home.story_id] = None
+                for waiting in retry:
+                    self._unsettled[waiting.story_id] = None
+                retry = []
+            if not folded_into or not self._unsettled:
+                break
+        return [
+            (survivor, folded)
+            for survivor, folded in folded_into.items()
+            if survivor in self._clusters.stories
+        ]
 
     # -- questions ---------------------------------------------------------------------------
 
@@ -253,6 +333,11 @@ class StoryIndex:
         ranked = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))
         return [(sid, round(sim, 4)) for sid, sim in ranked[:k] if sim > 0]
 
+    @property
+    def clock(self) -> datetime | None:
+        """The latest publication time the index has seen (its notion of now), if any."""
+        return datetime.fromtimestamp(self._latest, UTC) if self._latest else None
+
     def memory_bytes(self) -> int:
         """Estimated bytes held (arrays exactly, Python containers by measured averages)."""
         entries = sum(e.ids.nbytes + e.weights.nbytes + 290 for e in self._entries.values())
@@ -263,6 +348,7 @@ class StoryIndex:
             + self._copies.memory_bytes()
             + self._vocabulary.memory_bytes()
             + len(self._archived_representative) * 120
+            + len(self._unsettled) * 100
             + sum(len(links) for links in self._links_of.values()) * 260  # URL, set entry
         )
 
@@ -344,6 +430,8 @@ class StoryIndex:
         self._clusters.add_member(
             story, doc.key, ids, weights, when, in_centre=copy_of is None, dating=dating
         )
+        if story.size <= self.settings.settle_max_size:
+            self._unsettled[story.story_id] = None
         if minhash is not None:
             self._copies.add(doc.key, minhash)
             self._remember_links(doc.key, doc.links)
@@ -354,6 +442,30 @@ class StoryIndex:
             self._close(oldest)
         return Assignment(story.story_id, is_new, copy_of, [])
 
+    def _likeliest_home(self, story: Story, not_before: float) -> Story | None:
+        """The open story ``story`` most likely belongs to, if likely enough."""
+        near = sorted(
+            (
+                (cosine, other)
+                for other in self._clusters.candidates(
+                    story.ids, story.weights, story.language, not_before
+                )
+                if other is not story
+                and (cosine := other.cosine(story.ids, story.weights, story.norm))
+                >= self.settings.clusters.min_cosine
+            ),
+            key=lambda pair: -pair[0],
+        )
+        contrast = self._clusters.contrast(story.ids, story.weights, [o for _, o in near])
+        best, best_probability = None, 0.0
+        for _, other in near[: self.settings.clusters.judged]:
+            probability = self._clusters.merge_probability(story, other, contrast)
+            if probability > best_probability:
+                best, best_probability = other, probability
+        # moving more articles needs more certainty: a wrong fold misplaces all of them
+        needed = min(self.settings.settle_threshold, self.settings.settle_per_article * story.size)
+        return best if best is not None and best_probability >= needed else None
+
     def _merge_look_alikes(self, story: Story, not_before: float):
         """Fold open stories that now look like ``story`` into the larger of the two (the
         older on a tie).
@@ -363,10 +475,19 @@ class StoryIndex:
         """
         survivor, folded = story, []
         others = self._clusters.candidates(story.ids, story.weights, story.language, not_before)
-        for other in others[: self.settings.clusters.merge_candidates + 1]:
+        others = others[: self.settings.clusters.merge_candidates + 1]
+        nearest = sorted(
+            (o for o in others if o is not story),
+            key=lambda o: -o.cosine(story.ids, story.weights, story.norm),
+        )
+        contrast = self._clusters.contrast(story.ids, story.weights, nearest)
+        for other in nearest:  # the story grew: small neighbours may now belong to it
+            if other.size <= self.settings.settle_max_size:
+                self._unsettled[other.story_id] = None
+        for other in others:
             if other.story_id not in self._clusters.stories or other is survivor:
                 continue
-            if not self._clusters.same_event(survivor, other):
+            if not self._clusters.same_event(survivor, other, contrast):
                 continue
             # the larger survives; on a tie the older, whose URL readers met first
             keep, gone = (
@@ -393,6 +514,7 @@ class StoryIndex:
             self._entries.pop(key, None)
             self._forget_links(key)
         self._clusters.drop(story)
+        self._unsettled.pop(story.story_id, None)
         summary = self._archive.open(story.story_id, story.language, story.last_seen)
         self._archive.add_member(summary, "", story.ids, story.weights, story.last_seen)
         summary.members = []

@@ -7,8 +7,10 @@ names, numbers; weekdays and months are date terms of the numbers block), whethe
 sides have names/numbers at all, whether each side's heaviest names appear in the
 other, whether both are mainly about the same name (who or where: a DUI arrest of one
 player is not that of his team-mate), whether the years and months they mention most
-agree, and the story's size. A second model with the same features decides merges
-of two stories.
+agree, the story's size, and the cosine with the terms weighed against the few
+stories nearest the article (``vectors.Contrast``: what sets it apart from its
+look-alike sibling, not what the siblings share). A second model with the same
+features decides merges of two stories, and the folding of settled fragments.
 
 Their coefficients were fitted on labelled news (``training.py`` on the ECB+ dev
 sample); ``bench/clustering.py`` refits them with folds grouped by topic and reports
@@ -23,7 +25,14 @@ from functools import cached_property
 
 import numpy as np
 
-from newsdesk.stories.vectors import Side, Vocabulary, block_cosines, lead_names, name_coverage
+from newsdesk.stories.vectors import (
+    Contrast,
+    Side,
+    Vocabulary,
+    block_cosines,
+    lead_names,
+    name_coverage,
+)
 
 FEATURE_NAMES = (
     "bias",
@@ -42,11 +51,20 @@ FEATURE_NAMES = (
     "same_main_name",
     "article_main_name_in_story",
     "story_main_name_in_article",
+    "cos_contrast",
 )
 
 
-def pair_features(a: Side, b: Side, story_size: int, vocabulary: Vocabulary) -> np.ndarray:
-    """What the model sees of an article (``a``) against a story (``b``), or two stories."""
+def pair_features(
+    a: Side, b: Side, story_size: int, vocabulary: Vocabulary, contrast: Contrast | None = None
+) -> np.ndarray:
+    """What the model sees of an article (``a``) against a story (``b``), or two stories.
+
+    ``contrast``: ``a`` weighed against the few stories nearest it (see ``Contrast``);
+    without it, against none (a plain cosine).
+    """
+    if contrast is None:
+        contrast = Contrast(a.ids, a.weights, ())
     cosines = block_cosines(a.ids, a.weights, a.norms, b.ids, b.weights, b.norms, vocabulary)
     both_dated = a.year is not None and b.year is not None
     both_months = a.month is not None and b.month is not None
@@ -66,6 +84,7 @@ def pair_features(a: Side, b: Side, story_size: int, vocabulary: Vocabulary) -> 
             float(both_months and a.month == b.month),
             float(both_months and a.month != b.month),
             *lead_names(a.names, b.names),
+            contrast.cosine(b.ids, b.weights),
         ]
     )
 
@@ -86,22 +105,24 @@ class JoinModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
-# Fitted on the ECB+ dev sample, stream orders 0-2 (see training.py); thresholds chosen
-# for precision (a wrong merge hurts readers more than a missed one). bench/clustering.py
-# refits both with folds grouped by topic and reports that score too.
+# Fitted on the ECB+ dev sample, stream orders 0-2 (``bench/clustering.py --fit`` prints
+# them); thresholds chosen for precision (a wrong merge hurts readers more than a missed
+# one), with the consolidation pass (``StoryIndex.consolidate``) folding the fragments
+# that strict thresholds leave. bench/clustering.py refits both with folds grouped by
+# topic and reports that score too.
 JOIN_MODEL = JoinModel(
     (
-        -3.725, 6.0647, 5.3422, 4.7529, 0.4047, -1.8281, -0.6923, 0.6386, 0.9784, 1.5292,
-        -0.8644, 0.3714, -0.7671, -0.0932, 0.1388, 0.3969,
+        -3.3668, 4.0809, 3.4231, 4.2355, 0.3643, -1.5284, -0.644, 0.4071, 0.4604, 1.4526,
+        -0.7784, 0.3683, -0.7126, -0.1369, 0.171, 0.4404, 9.0812,
     ),
-    threshold=0.85,
+    threshold=0.92,
 )
 MERGE_MODEL = JoinModel(
     (
-        -3.4278, 2.2964, 4.6837, 5.8242, -0.0, -2.1848, -1.9895, 0.789, 1.8815, 2.0773,
-        -0.9587, 0.1879, -0.9685, -0.2199, 0.6407, 0.1016,
+        -3.1698, 2.3223, 5.3222, 5.7577, 0.0, -2.1151, -2.0361, -0.0081, 1.5631, 2.0137,
+        -0.9123, 0.1297, -0.9054, -0.2098, 0.6508, 0.0827, 3.3558,
     ),
-    threshold=0.7,
+    threshold=0.9,
 )
 
 

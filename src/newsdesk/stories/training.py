@@ -18,11 +18,13 @@ from newsdesk.stories.features import extract_features
 from newsdesk.stories.model import pair_features
 from newsdesk.stories.vectors import (
     BlockWeights,
+    Contrast,
     Side,
     Vocabulary,
     add_sparse,
     block_norms,
     name_profile,
+    sparse_dot,
     vectorize,
 )
 
@@ -46,8 +48,16 @@ def _dominant_month(months: Counter) -> str | None:
     return months.most_common(1)[0][0] if months else None
 
 
+def _cosine(ids, weights, norm: float, story: Side) -> float:
+    length = norm * float(np.linalg.norm(story.weights))
+    return sparse_dot(ids, weights, story.ids, story.weights) / length if length else 0.0
+
+
 def join_training_pairs(
-    articles: Iterable[tuple[str, str, str]], blocks: BlockWeights, candidates: int = 3
+    articles: Iterable[tuple[str, str, str]],
+    blocks: BlockWeights,
+    candidates: int = 3,
+    family_size: int = 3,
 ) -> list[tuple[np.ndarray, bool]]:
     """``articles``: (title, text, true story label) in stream order."""
     vocabulary = Vocabulary(200_000)
@@ -57,13 +67,16 @@ def join_training_pairs(
         features = extract_features(title, text)
         ids, weights = vectorize(features, vocabulary, blocks)
         article = _side(ids, weights, features.year, vocabulary, features.month)
-        compared = [
-            (pair_features(article, story, size, vocabulary), other == label)
-            for other, (story, size, _, _) in stories.items()
-        ]
         # the engine only weighs the few stories its index retrieves: learn from those
-        compared.sort(key=lambda pair: -float(np.dot(pair[0][1:4], article.norms)))
-        pairs.extend(compared[:candidates])
+        norm = float(np.linalg.norm(weights))
+        nearest = sorted(
+            stories.items(), key=lambda item: -_cosine(ids, weights, norm, item[1][0])
+        )[:candidates]
+        contrast = Contrast(ids, weights, [s.ids for _, (s, _, _, _) in nearest[:family_size]])
+        pairs.extend(
+            (pair_features(article, story, size, vocabulary, contrast), other == label)
+            for other, (story, size, _, _) in nearest
+        )
         story, size, years, months = stories.get(label, (None, 0, Counter(), Counter()))
         s_ids, s_weights = (
             (ids, weights) if story is None else add_sparse(story.ids, story.weights, ids, weights)
@@ -83,6 +96,7 @@ def merge_training_pairs(
     seed: int = 0,
     max_fragment: int = 6,
     min_cosine: float = 0.1,
+    family_size: int = 3,
 ) -> list[tuple[np.ndarray, bool]]:
     """Pairs of story fragments: same real story (merge) or not, as the engine meets them.
 
@@ -124,11 +138,16 @@ def merge_training_pairs(
     pairs = []
     for i, (label_a, a, size_a) in enumerate(fragments):
         norm_a = float(np.linalg.norm(a.weights))
-        for label_b, b, size_b in fragments[i + 1 :]:
-            features = pair_features(a, b, min(size_a, size_b), vocabulary)
-            overall = float(np.dot(features[1:4], a.norms * b.norms)) / (
-                norm_a * float(np.linalg.norm(b.weights))
-            )
-            if overall >= min_cosine:
-                pairs.append((features, label_a == label_b))
+        near = [
+            (cosine, j, label_b, b, size_b)
+            for j, (label_b, b, size_b) in enumerate(fragments)
+            if j != i and (cosine := _cosine(a.ids, a.weights, norm_a, b)) >= min_cosine
+        ]
+        near.sort(key=lambda item: -item[0])
+        contrast = Contrast(a.ids, a.weights, [b.ids for _, _, _, b, _ in near[:family_size]])
+        for _, j, label_b, b, size_b in near:
+            if j < i:  # each pair once
+                continue
+            features = pair_features(a, b, min(size_a, size_b), vocabulary, contrast)
+            pairs.append((features, label_a == label_b))
     return pairs
