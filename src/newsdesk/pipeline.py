@@ -39,7 +39,7 @@ FEED_ARTICLE_BATCH = 200
 POLL_WRITE_CHUNK = 50
 STALLED_BATCH = 2000
 POLL_PRIORITY = 10
-SETTLE_EVERY_SECONDS = 300  # fold quiet story fragments at least this often (see stories.assign)
+SETTLE_EVERY_SECONDS = 60  # fold quiet story fragments at least this often (see stories.assign)
 
 
 # --- 1. poll ---------------------------------------------------------------------------------

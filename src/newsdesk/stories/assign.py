@@ -168,7 +168,7 @@ def _settle(index: StoryIndex, now) -> set[int]:
 def settle_stories(now=None) -> list[int]:
     """Consolidate stories when no new article has come to do it (see ``_settle``).
 
-    Run by the scheduler every few minutes on the clustering queue, so it is serialised
+    Run by the scheduler every minute on the clustering queue, so it is serialised
     with assignment like everything that changes the index. Returns the stories that grew.
     """
     try:

@@ -15,7 +15,7 @@ for the last ``copy_lookback`` articles only (copies follow their original withi
 Fragments: an article the join model was not sure of opens a story of its own; once
 such small stories have been quiet for the settle time, ``consolidate`` folds each into
 the story it most likely belongs to (the consumer calls it after every batch, the
-scheduler every few minutes).
+scheduler every minute).
 
 Languages: articles whose languages are both known and differ never share a story
 or count as copies; cross-language linking is not attempted (it would need a
@@ -208,10 +208,9 @@ class StoryIndex:
             story = self._clusters.open(story_id, _language(doc.language), when)
         minhash = self._copies.signature(doc.text)
         copy_of = copy_of if copy_of in self._entries else None
+        # a small story is looked at again once settled (``consolidate``): the consumer
+        # that stored it may have stopped before it settled
         self._join(doc, story, when, vector, minhash, copy_of, False)
-        # the consumer that decided it also settled it; it is looked at again if it or a
-        # story near it grows
-        self._unsettled.pop(story.story_id, None)
 
     def evict_older_than(self, moment: datetime | float) -> list[int]:
         """Close stories not updated since ``moment``; returns their ids."""

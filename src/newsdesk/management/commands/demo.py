@@ -39,6 +39,8 @@ class Command(BaseCommand):
             "NEWSDESK_FETCH_ALLOW_NETWORKS": "127.0.0.0/8,::1/128",
             "NEWSDESK_FETCH_RESOLVE": ",".join(f"{h}={ip}" for h, ip in resolve.items()),
             "NEWSDESK_POLL_MIN_SECONDS": "10",
+            # the demo's news arrives within minutes: let its story fragments settle as fast
+            "NEWSDESK_STORY_SETTLE_MINUTES": "2",
             "NEWSDESK_VAR_DIR": os.environ.get(
                 "NEWSDESK_VAR_DIR", str(Path.cwd() / "var" / "demo")
             ),
