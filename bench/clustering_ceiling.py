@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""How far can the story engine's article vectors separate ECB+'s look-alike events?
+"""How far do plain cosines of the story engine's article vectors separate ECB+'s events?
 
     .venv/bin/python bench/clustering_ceiling.py [--data FILE.jsonl] [--json]
 
-Not a benchmark of Newsdesk's engine (that is bench/clustering.py) but an upper bound
-for it: the same features and vectors (``stories.features`` and ``stories.vectors``)
+Not a benchmark of Newsdesk's engine (that is bench/clustering.py) but a reference for
+it: the same features and vectors (``stories.features`` and ``stories.vectors``)
 clustered offline, with hindsight no online clusterer has, and with thresholds picked
 on the very articles that are scored:
 
@@ -15,9 +15,10 @@ on the very articles that are scored:
   spectral cut of the cosine graph, with terms reweighted inside the topic so that what
   all its articles share counts for nothing.
 
-If even the second stays below a target, the target needs evidence these vectors do
-not hold (who did what to whom, and when), not a better decision rule. Progress goes
-to stderr; with ``--json`` the last line of stdout is one JSON object.
+The first is what one cosine threshold can do; the second shows what weighing terms
+against the look-alike neighbours adds (the engine does that online, without gold
+topics: ``vectors.Contrast``). Progress goes to stderr; with ``--json`` the last line
+of stdout is one JSON object.
 """
 
 import argparse

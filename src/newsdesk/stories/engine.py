@@ -475,13 +475,17 @@ class StoryIndex:
         survivor, folded = story, []
         others = self._clusters.candidates(story.ids, story.weights, story.language, not_before)
         others = others[: self.settings.clusters.merge_candidates + 1]
-        nearest = sorted(
-            (o for o in others if o is not story),
-            key=lambda o: -o.cosine(story.ids, story.weights, story.norm),
+        near = sorted(
+            ((o.cosine(story.ids, story.weights, story.norm), o) for o in others if o is not story),
+            key=lambda pair: -pair[0],
         )
-        contrast = self._clusters.contrast(story.ids, story.weights, nearest)
-        for other in nearest:  # the story grew: small neighbours may now belong to it
-            if other.size <= self.settings.settle_max_size:
+        contrast = self._clusters.contrast(story.ids, story.weights, [o for _, o in near])
+        for cosine, other in near:  # the story grew: small neighbours may now belong to it
+            # (below ``min_cosine`` it is never a fragment's home: see ``_likeliest_home``)
+            if (
+                other.size <= self.settings.settle_max_size
+                and cosine >= self.settings.clusters.min_cosine
+            ):
                 self._unsettled[other.story_id] = None
         for other in others:
             if other.story_id not in self._clusters.stories or other is survivor:
