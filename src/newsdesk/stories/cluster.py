@@ -92,7 +92,7 @@ class ClusterSettings:
     # how many of the nearest stories an article's terms are weighed against (``Contrast``)
     family: int = 3
     # how many of the nearest candidates (by cosine) the models judge (judging 12 instead
-    # gave the same ECB+ dev F1, 0.956, a quarter slower)
+    # gave the same ECB+ dev F1, 0.956, and cost more time)
     judged: int = 4
 
 
