@@ -2,18 +2,10 @@
 
 import pytest
 from django.urls import reverse
-from web_builders import make_article, make_story
+from web_builders import STATS_SERVICE, make_article, make_story
 
 CSP_MIDDLEWARE = "django.middleware.csp.ContentSecurityPolicyMiddleware"
 SITE_MIDDLEWARE = "newsdesk.web.middleware.SiteHeadersMiddleware"
-SERVICE = {
-    "key": "stats",
-    "name": "Example Stats",
-    "purpose": "analytics",
-    "scripts": ["https://stats.example.net/count.js"],
-    "hosts": ["https://stats.example.net"],
-    "cookies": [{"name": "_ex_id", "duration": "13 months"}],
-}
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +41,7 @@ def test_public_pages_set_no_cookie(client, publishers):
 
 @pytest.mark.django_db
 def test_consented_service_hosts_are_allowed_only_for_that_visitor(client, settings):
-    settings.NEWSDESK_SERVICES = [SERVICE]
+    settings.NEWSDESK_SERVICES = [STATS_SERVICE]
     before = client.get("/")["Content-Security-Policy"]
     client.post(reverse("web:cookie_choice"), {"action": "accept", "next": "/"})
 
@@ -77,7 +69,7 @@ def test_page_cache_serves_one_rendering_until_it_expires(client, settings, publ
 
 @pytest.mark.django_db
 def test_with_services_declared_cached_pages_vary_on_the_consent_cookie(client, settings):
-    settings.NEWSDESK_SERVICES = [SERVICE]
+    settings.NEWSDESK_SERVICES = [STATS_SERVICE]
     settings.NEWSDESK_PAGE_CACHE_SECONDS = 30
     asked = client.get("/")
     client.post(reverse("web:cookie_choice"), {"action": "accept", "next": "/"})

@@ -9,18 +9,9 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
-from web_builders import make_article, make_story
+from web_builders import STATS_SERVICE, make_article, make_story
 
 from newsdesk.web.local_cache import forget_local_copies
-
-SERVICE = {
-    "key": "stats",
-    "name": "Example Stats",
-    "purpose": "analytics",
-    "scripts": ["https://stats.example.net/count.js"],
-    "hosts": ["https://stats.example.net"],
-    "cookies": [{"name": "_ex_id", "duration": "13 months"}],
-}
 
 
 class Clock:
@@ -218,7 +209,7 @@ def test_pages_kept_in_memory_still_vary_on_language(client, settings, publisher
 
 @pytest.mark.django_db
 def test_pages_kept_in_memory_still_vary_on_the_consent_cookie(client, settings):
-    settings.NEWSDESK_SERVICES = [SERVICE]
+    settings.NEWSDESK_SERVICES = [STATS_SERVICE]
     settings.NEWSDESK_PAGE_CACHE_SECONDS = 30
     client.get("/")
     client.post(reverse("web:cookie_choice"), {"action": "accept", "next": "/"})

@@ -15,6 +15,16 @@ from newsdesk.stories.models import Story, StoryArticle
 
 _numbers = itertools.count(1)
 
+# a declared analytics service, as an operator writes it in NEWSDESK_SERVICES
+STATS_SERVICE = {
+    "key": "stats",
+    "name": "Example Stats",
+    "purpose": "analytics",
+    "scripts": ["https://stats.example.net/count.js"],
+    "hosts": ["https://stats.example.net"],
+    "cookies": [{"name": "_ex_id", "duration": "13 months"}],
+}
+
 
 def page_html(response) -> str:
     """The page's HTML with entities decoded, so tests can look for plain text."""
