@@ -143,10 +143,7 @@ def _assign(article_ids: list[int]) -> list[int]:
         # quiet by the stream's own clock: a backlog of old articles is not all "settled"
         now = timezone.now()
         touched |= _settle(index, min(now, index.clock or now))
-        stories = list(Story.objects.filter(pk__in=touched))
-        for story in stories:
-            refresh_story(story, index)
-        rescore(stories)
+        _refresh_stories(touched, index)
     window = timedelta(hours=settings.NEWSDESK_STORY_WINDOW_HOURS)
     index.evict_older_than(timezone.now() - window)
     log.info("story index: %d articles open, %.1f MB", len(index), index.memory_bytes() / 1e6)
@@ -176,14 +173,18 @@ def settle_stories(now=None) -> list[int]:
             _lock()
             index = story_index()
             grown = _settle(index, now or timezone.now())
-            stories = list(Story.objects.filter(pk__in=grown))
-            for story in stories:
-                refresh_story(story, index)
-            rescore(stories)
+            _refresh_stories(grown, index)
     except BaseException:
         forget_index()
         raise
     return sorted(grown)
+
+
+def _refresh_stories(story_ids, index: StoryIndex) -> None:
+    stories = list(Story.objects.filter(pk__in=story_ids))
+    for story in stories:
+        refresh_story(story, index)
+    rescore(stories)
 
 
 def merge_stories(source_id: int, target_id: int) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from newsdesk.stories.cluster import ClusterSettings
 from newsdesk.stories.features import extract_features
 from newsdesk.stories.model import pair_features
 from newsdesk.stories.vectors import (
@@ -57,7 +58,7 @@ def join_training_pairs(
     articles: Iterable[tuple[str, str, str]],
     blocks: BlockWeights,
     candidates: int = 3,
-    family_size: int = 3,
+    family_size: int = ClusterSettings.family,
 ) -> list[tuple[np.ndarray, bool]]:
     """``articles``: (title, text, true story label) in stream order."""
     vocabulary = Vocabulary(200_000)
@@ -96,7 +97,7 @@ def merge_training_pairs(
     seed: int = 0,
     max_fragment: int = 6,
     min_cosine: float = 0.1,
-    family_size: int = 3,
+    family_size: int = ClusterSettings.family,
 ) -> list[tuple[np.ndarray, bool]]:
     """Pairs of story fragments: same real story (merge) or not, as the engine meets them.
 
