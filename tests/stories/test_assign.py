@@ -207,3 +207,20 @@ def test_the_scheduler_settles_fragments_when_no_new_article_comes_to_do_it(make
     assert story_of(late) != story_of(first[0])
     pipeline.schedule_due_work()  # tasks run inline here; the report is hours old
     assert story_of(late) == story_of(first[0])
+
+
+def test_an_editors_split_is_not_undone_by_settling(make_article, admin_client):
+    events = json.loads((FIXTURES / "events.json").read_text())["articles"]
+    quake = [item for item in events if item["event"] == "quake-a"]
+    first = [make_article(i["title"], i["text"], f"Pub {n}", n) for n, i in enumerate(quake)]
+    assign.assign_articles([a.pk for a in first])
+    story = story_of(first[0])
+    response = admin_client.post(
+        "/admin/stories/story/",
+        {"action": "split_copies_out", "_selected_action": [story.pk]},
+    )
+    assert response.status_code == 302
+    split = {story_of(a).pk for a in first}
+    assert len(split) == 3 and Story.objects.filter(kept_apart=True).count() == 3
+    assign.settle_stories(now=START + timedelta(hours=3))
+    assert {story_of(a).pk for a in first} == split

@@ -234,3 +234,13 @@ def test_fragments_restored_after_a_restart_are_still_settled():
     index.restore(late_report(minutes=30), story_id=3)
     assert index.consolidate(START + timedelta(minutes=30)) == []
     assert index.consolidate(START + timedelta(hours=2)) == [(1, [3])]
+
+
+def test_a_story_an_editor_split_off_is_never_folded_back():
+    index = StoryIndex()
+    for n, key in enumerate(event_keys("quake-a")[:2]):
+        index.restore(doc(key, minutes=n), story_id=1)
+    index.restore(late_report(minutes=30), story_id=3, kept_apart=True)
+    index.add(doc(event_keys("quake-a")[2], minutes=40))  # its neighbour grows
+    assert index.consolidate(START + timedelta(hours=3)) == []
+    assert index.story_of("quake-a-late") == 3

@@ -23,7 +23,7 @@ class StoryAdmin(admin.ModelAdmin):
         "hidden",
     ]
     list_editable = ["pinned", "hidden"]
-    list_filter = ["pinned", "hidden", "language", "topics"]
+    list_filter = ["pinned", "hidden", "kept_apart", "language", "topics"]
     search_fields = ["title"]
     raw_id_fields = ["headline_article", "merged_into"]
     filter_horizontal = ["topics"]
@@ -48,10 +48,12 @@ class StoryAdmin(admin.ModelAdmin):
         for story in queryset:
             memberships = list(story.memberships.select_related("article")[1:])
             for membership in memberships:
-                new = Story.objects.create(title=membership.article.title)
+                new = Story.objects.create(title=membership.article.title, kept_apart=True)
                 membership.story = new
                 membership.save()
                 refresh_story(new)
+            if memberships:  # the editor decided what each piece holds: keep it so
+                story.kept_apart = True
             refresh_story(story)
         editors_changed_stories()
         self.message_user(request, "Split the selected stories.")

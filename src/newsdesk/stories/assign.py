@@ -93,7 +93,8 @@ def _catch_up(index: StoryIndex) -> None:
     for row in rows.iterator(chunk_size=500):
         story_id = row.story.merged_into_id or row.story_id
         copy_of = str(row.copy_of_id) if row.copy_of_id else None
-        index.restore(doc_for(row.article), story_id, copy_of)
+        kept_apart = row.story.kept_apart and not row.story.merged_into_id
+        index.restore(doc_for(row.article), story_id, copy_of, kept_apart=kept_apart)
         _seen_membership_ids.add(row.article_id)
 
 

@@ -153,6 +153,7 @@ class StoryIndex:
         self._latest = 0.0
         # small stories opened, grown or passed by since the last ``consolidate``
         self._unsettled: dict[int, None] = {}
+        self._kept_apart: set[int] = set()  # split off by an editor (see ``restore``)
 
     # -- feeding -----------------------------------------------------------------------------
 
@@ -193,11 +194,17 @@ class StoryIndex:
         survivor, folded = merged
         return Assignment(survivor, is_new and survivor == story.story_id, None, folded)
 
-    def restore(self, doc: Doc, story_id: int, copy_of: str | None = None) -> None:
+    def restore(
+        self, doc: Doc, story_id: int, copy_of: str | None = None, kept_apart: bool = False
+    ) -> None:
         """Re-enter a stored decision at start-up, without deciding again.
 
         Call in publication order. ``copy_of`` is the stored original's key, if any.
+        ``kept_apart``: an editor split this story off by hand; it is never folded into
+        another story or merged with one (new coverage may still join it).
         """
+        if kept_apart:
+            self._kept_apart.add(story_id)
         if doc.key in self._entries:
             return
         when = self._advance_clock(doc.published)
@@ -347,7 +354,7 @@ class StoryIndex:
             + self._copies.memory_bytes()
             + self._vocabulary.memory_bytes()
             + len(self._archived_representative) * 120
-            + len(self._unsettled) * 100
+            + (len(self._unsettled) + len(self._kept_apart)) * 100
             + sum(len(links) for links in self._links_of.values()) * 260  # URL, set entry
         )
 
@@ -429,7 +436,7 @@ class StoryIndex:
         self._clusters.add_member(
             story, doc.key, ids, weights, when, in_centre=copy_of is None, dating=dating
         )
-        if story.size <= self.settings.settle_max_size:
+        if story.size <= self.settings.settle_max_size and story.story_id not in self._kept_apart:
             self._unsettled[story.story_id] = None
         if minhash is not None:
             self._copies.add(doc.key, minhash)
@@ -485,10 +492,13 @@ class StoryIndex:
             if (
                 other.size <= self.settings.settle_max_size
                 and cosine >= self.settings.clusters.min_cosine
+                and other.story_id not in self._kept_apart
             ):
                 self._unsettled[other.story_id] = None
         for other in others:
             if other.story_id not in self._clusters.stories or other is survivor:
+                continue
+            if {other.story_id, survivor.story_id} & self._kept_apart:  # an editor's split
                 continue
             if not self._clusters.same_event(survivor, other, contrast):
                 continue
@@ -518,6 +528,7 @@ class StoryIndex:
             self._forget_links(key)
         self._clusters.drop(story)
         self._unsettled.pop(story.story_id, None)
+        self._kept_apart.discard(story.story_id)
         summary = self._archive.open(story.story_id, story.language, story.last_seen)
         self._archive.add_member(summary, "", story.ids, story.weights, story.last_seen)
         summary.members = []

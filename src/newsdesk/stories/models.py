@@ -41,6 +41,10 @@ class Story(models.Model):
 
     pinned = models.BooleanField(default=False, help_text="Editor: keep at the top.")
     hidden = models.BooleanField(default=False, help_text="Editor: never show.")
+    kept_apart = models.BooleanField(
+        default=False,
+        help_text="Editor: split off by hand; never folded into another story automatically.",
+    )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
