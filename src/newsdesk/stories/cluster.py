@@ -33,8 +33,8 @@ from newsdesk.stories.vectors import (
     Weights,
     add_sparse,
     block_norms,
+    cosine,
     name_profile,
-    sparse_dot,
     top_terms,
 )
 
@@ -71,9 +71,7 @@ class Story:
 
 
     def cosine(self, ids: TermIds, weights: Weights, norm: float) -> float:
-        if not self.norm or not norm:
-            return 0.0
-        return sparse_dot(ids, weights, self.ids, self.weights) / (self.norm * norm)
+        return cosine(ids, weights, norm, self.ids, self.weights, self.norm)
 
 
 @dataclass(frozen=True)
@@ -154,9 +152,26 @@ class StoryClusters:
         """Whether two stories are fragments of one event, surely enough to merge them."""
         return self.merge_probability(a, b, contrast) >= self.merge_model.threshold
 
-    def contrast(self, story_ids: TermIds, story_weights: Weights, near: list[Story]):
-        """A vector weighed against the ``family`` nearest of ``near`` (nearest first)."""
-        return Contrast(story_ids, story_weights, [s.ids for s in near[: self.settings.family]])
+    def nearest(
+        self, ids, weights, norm: float, language: str, not_before: float, at_least: float,
+        excluding: Story | None = None, candidates: list[Story] | None = None,
+    ) -> list[tuple[float, Story]]:
+        """(cosine, story) of the candidates (retrieved if not given) at ``at_least``,
+        nearest first; ``excluding`` (a story asking about itself) left out."""
+        if candidates is None:
+            candidates = self.candidates(ids, weights, language, not_before)
+        near = [
+            (similarity, story)
+            for story in candidates
+            if story is not excluding
+            and (similarity := story.cosine(ids, weights, norm)) >= at_least
+        ]
+        near.sort(key=lambda pair: -pair[0])
+        return near
+
+    def contrast(self, ids: TermIds, weights: Weights, near: list[tuple[float, Story]]):
+        """A vector weighed against the ``family`` nearest stories of ``near`` (``nearest``)."""
+        return Contrast(ids, weights, [story.ids for _, story in near[: self.settings.family]])
 
     def side(self, story: Story) -> Side:
         """A story's centre as the models see it, kept until the story changes.
@@ -188,13 +203,8 @@ class StoryClusters:
             *dating,
         )
         norm = float(np.sqrt(np.dot(weights, weights)))
-        near = [
-            (cosine, s)
-            for s in self.candidates(ids, weights, language, not_before)
-            if (cosine := s.cosine(ids, weights, norm)) >= self.settings.min_cosine
-        ]
-        near.sort(key=lambda pair: -pair[0])
-        contrast = self.contrast(ids, weights, [s for _, s in near])
+        near = self.nearest(ids, weights, norm, language, not_before, self.settings.min_cosine)
+        contrast = self.contrast(ids, weights, near)
         judged = near[: self.settings.judged]
         scored = [(self.belonging(s, article, contrast), s) for _, s in judged]
         scored.sort(key=lambda pair: pair[0], reverse=True)

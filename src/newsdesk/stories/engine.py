@@ -273,9 +273,7 @@ class StoryIndex:
                 if home.size < story.size:  # it may grow first in this same call
                     retry.append(story)
                     continue
-                for key in story.members:
-                    self._entries[key].story_id = home.story_id
-                self._clusters.merge(home, story)
+                self._fold(home, story)
                 folded = folded_into.pop(story.story_id, [])
                 folded_into.setdefault(home.story_id, []).extend([story.story_id, *folded])
                 if home.size <= self.settings.settle_max_size:
@@ -450,19 +448,11 @@ class StoryIndex:
 
     def _likeliest_home(self, story: Story, not_before: float) -> Story | None:
         """The open story ``story`` most likely belongs to, if likely enough."""
-        near = sorted(
-            (
-                (cosine, other)
-                for other in self._clusters.candidates(
-                    story.ids, story.weights, story.language, not_before
-                )
-                if other is not story
-                and (cosine := other.cosine(story.ids, story.weights, story.norm))
-                >= self.settings.clusters.min_cosine
-            ),
-            key=lambda pair: -pair[0],
+        near = self._clusters.nearest(
+            story.ids, story.weights, story.norm, story.language, not_before,
+            self.settings.clusters.min_cosine, excluding=story,
         )
-        contrast = self._clusters.contrast(story.ids, story.weights, [o for _, o in near])
+        contrast = self._clusters.contrast(story.ids, story.weights, near)
         best, best_probability = None, 0.0
         for _, other in near[: self.settings.clusters.judged]:
             probability = self._clusters.merge_probability(story, other, contrast)
@@ -471,6 +461,12 @@ class StoryIndex:
         # moving more articles needs more certainty: a wrong fold misplaces all of them
         needed = min(self.settings.settle_threshold, self.settings.settle_per_article * story.size)
         return best if best is not None and best_probability >= needed else None
+
+    def _fold(self, keep: Story, gone: Story) -> None:
+        """Move ``gone``'s articles into ``keep`` (a merge or a settled fragment)."""
+        for key in gone.members:
+            self._entries[key].story_id = keep.story_id
+        self._clusters.merge(keep, gone)
 
     def _merge_look_alikes(self, story: Story, not_before: float):
         """Fold open stories that now look like ``story`` into the larger of the two (the
@@ -482,16 +478,16 @@ class StoryIndex:
         survivor, folded = story, []
         others = self._clusters.candidates(story.ids, story.weights, story.language, not_before)
         others = others[: self.settings.clusters.merge_candidates + 1]
-        near = sorted(
-            ((o.cosine(story.ids, story.weights, story.norm), o) for o in others if o is not story),
-            key=lambda pair: -pair[0],
+        near = self._clusters.nearest(
+            story.ids, story.weights, story.norm, story.language, not_before, -math.inf,
+            excluding=story, candidates=others,
         )
-        contrast = self._clusters.contrast(story.ids, story.weights, [o for _, o in near])
-        for cosine, other in near:  # the story grew: small neighbours may now belong to it
+        contrast = self._clusters.contrast(story.ids, story.weights, near)
+        for similarity, other in near:  # the story grew: small neighbours may now belong to it
             # (below ``min_cosine`` it is never a fragment's home: see ``_likeliest_home``)
             if (
                 other.size <= self.settings.settle_max_size
-                and cosine >= self.settings.clusters.min_cosine
+                and similarity >= self.settings.clusters.min_cosine
                 and other.story_id not in self._kept_apart
             ):
                 self._unsettled[other.story_id] = None
@@ -509,9 +505,7 @@ class StoryIndex:
                 >= (len(other.members), -other.first_seen)
                 else (other, survivor)
             )
-            for key in gone.members:
-                self._entries[key].story_id = keep.story_id
-            self._clusters.merge(keep, gone)
+            self._fold(keep, gone)
             folded.append(gone.story_id)
             survivor = keep
         if not folded:

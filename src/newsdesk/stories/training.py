@@ -24,8 +24,8 @@ from newsdesk.stories.vectors import (
     Vocabulary,
     add_sparse,
     block_norms,
+    cosine,
     name_profile,
-    sparse_dot,
     vectorize,
 )
 
@@ -50,8 +50,8 @@ def _dominant_month(months: Counter) -> str | None:
 
 
 def _cosine(ids, weights, norm: float, story: Side) -> float:
-    length = norm * float(np.linalg.norm(story.weights))
-    return sparse_dot(ids, weights, story.ids, story.weights) / length if length else 0.0
+    length = float(np.linalg.norm(story.weights))
+    return cosine(ids, weights, norm, story.ids, story.weights, length)
 
 
 def join_training_pairs(
@@ -140,9 +140,9 @@ def merge_training_pairs(
     for i, (label_a, a, size_a) in enumerate(fragments):
         norm_a = float(np.linalg.norm(a.weights))
         near = [
-            (cosine, j, label_b, b, size_b)
+            (similarity, j, label_b, b, size_b)
             for j, (label_b, b, size_b) in enumerate(fragments)
-            if j != i and (cosine := _cosine(a.ids, a.weights, norm_a, b)) >= min_cosine
+            if j != i and (similarity := _cosine(a.ids, a.weights, norm_a, b)) >= min_cosine
         ]
         near.sort(key=lambda item: -item[0])
         contrast = Contrast(a.ids, a.weights, [b.ids for _, _, _, b, _ in near[:family_size]])

@@ -182,6 +182,13 @@ def sparse_dot(ids_a: TermIds, w_a: Weights, ids_b: TermIds, w_b: Weights) -> fl
     return float(np.dot(w_a[ia], w_b[ib]))
 
 
+def cosine(ids_a, w_a, norm_a: float, ids_b, w_b, norm_b: float) -> float:
+    """Cosine of two sparse vectors whose lengths are known (0 if either has none)."""
+    if not norm_a or not norm_b:
+        return 0.0
+    return sparse_dot(ids_a, w_a, ids_b, w_b) / (norm_a * norm_b)
+
+
 def block_norms(ids: TermIds, weights: Weights, vocabulary: Vocabulary) -> np.ndarray:
     """Length of each block (words, names, numbers) of a vector."""
     squares = np.bincount(
@@ -286,7 +293,7 @@ class Contrast:
     __slots__ = ("family", "top", "ids", "weights", "norm")
 
     def __init__(self, ids: TermIds, weights: Weights, family: Sequence[TermIds]):
-        self.family = [member for member in family if len(member)]
+        self.family = family
         self.top = len(family) + 1.0
         self.ids = ids
         self.weights = self._reweighted(ids, weights)
@@ -294,9 +301,8 @@ class Contrast:
 
     def _reweighted(self, ids: TermIds, weights: Weights) -> Weights:
         held = np.zeros(len(ids), np.float32)
-        for member in self.family:  # sorted ids: a binary search per term
-            where = np.minimum(np.searchsorted(member, ids), len(member) - 1)
-            held += member[where] == ids
+        for member in self.family:
+            held[_shared(ids, member)[0]] += 1.0
         return weights * np.log(self.top / (held + 0.5)).astype(np.float32)
 
     def cosine(self, ids: TermIds, weights: Weights) -> float:
