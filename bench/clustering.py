@@ -215,17 +215,20 @@ def labelled(articles: list[dict]) -> list[tuple[str, str, str]]:
     return [(a.get("title") or "", a.get("text") or "", str(a["cluster"])) for a in articles]
 
 
-def fitted_models(raw: list[dict], runner) -> dict:
-    """Join and merge models fitted on stream orders 0-2 (the shipped ones), with the
-    shipped thresholds."""
+def fit_models(streams: list[list[tuple[str, str, str]]]):
+    """Join and merge models (shipped thresholds) learned from labelled streams; the
+    merge fragments of stream ``n`` are cut with seed ``n``."""
     join_pairs, merge_pairs = [], []
-    for seed in (0, 1, 2):
-        ordered = labelled(runner.stream_order(raw, seed)[0])
-        join_pairs += join_training_pairs(ordered, BlockWeights())
-        merge_pairs += merge_training_pairs(ordered, BlockWeights(), seed=seed)
-        progress(f"fit: stream order {seed} replayed")
-    join = fit_join_model(join_pairs, JOIN_MODEL.threshold)
-    merge = fit_join_model(merge_pairs, MERGE_MODEL.threshold)
+    for seed, stream in enumerate(streams):
+        join_pairs += join_training_pairs(stream, BlockWeights())
+        merge_pairs += merge_training_pairs(stream, BlockWeights(), seed=seed)
+    return (fit_join_model(join_pairs, JOIN_MODEL.threshold),
+            fit_join_model(merge_pairs, MERGE_MODEL.threshold))
+
+
+def fitted_models(raw: list[dict], runner) -> dict:
+    """The shipped models: fitted on stream orders 0-2."""
+    join, merge = fit_models([labelled(runner.stream_order(raw, seed)[0]) for seed in (0, 1, 2)])
     return {"join": join.coefficients, "merge": merge.coefficients}
 
 
@@ -237,11 +240,7 @@ def fold_models(raw: list[dict], runner, folds: int) -> dict[str, tuple]:
     ordered, _ = runner.stream_order(raw, 0)
     models_of = {}
     for fold in range(folds):
-        training = labelled([a for a in ordered if fold_of[a["topic"]] != fold])
-        join = fit_join_model(join_training_pairs(training, BlockWeights()),
-                              JOIN_MODEL.threshold)
-        merge = fit_join_model(merge_training_pairs(training, BlockWeights()),
-                               MERGE_MODEL.threshold)
+        join, merge = fit_models([labelled([a for a in ordered if fold_of[a["topic"]] != fold])])
         models_of.update({str(a["id"]): (fold, join, merge) for a in raw
                           if fold_of[a["topic"]] == fold})
         progress(f"cross-validation: fold {fold + 1}/{folds} fitted")
