@@ -15,7 +15,7 @@ from newsdesk.articles.models import Article
 from newsdesk.simulator import SimulatorThread
 from newsdesk.sources.models import Entry, Source
 from newsdesk.sources.registry import import_opml
-from newsdesk.stories.models import Story, StoryArticle
+from newsdesk.stories.models import PreparedArticle, Story, StoryArticle
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,8 @@ def test_polling_the_simulator_builds_a_front_page_of_stories(followed, client):
         Article.objects.filter(status="ok").count() >= Entry.objects.exclude(link="").count() // 2
     )
     assert StoryArticle.objects.count() == Article.objects.count()
+    # the extraction step prepared every article for the clustering consumer
+    assert PreparedArticle.objects.count() == Article.objects.count()
 
     page = client.get("/").content.decode()
     stories = Story.objects.visible()
@@ -61,6 +63,7 @@ def test_a_second_poll_stores_nothing_twice(followed):
     Source.objects.update(etag="", last_modified="")  # force full responses, not 304s
     pipeline.poll_now(followed)
     assert (Entry.objects.count(), Article.objects.count(), Story.objects.count()) == counts
+    assert PreparedArticle.objects.count() == counts[1]
 
 
 def test_the_copy_publisher_is_recognised_as_a_copy(followed):

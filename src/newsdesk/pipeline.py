@@ -30,7 +30,7 @@ from newsdesk.sources.polling import (
     read_result,
 )
 from newsdesk.sources.websub import renew_websub_leases
-from newsdesk.stories.assign import assign_articles, settle_stories
+from newsdesk.stories.assign import assign_articles, prepare_articles, settle_stories
 from newsdesk.stories.rank import rescore_recent
 
 log = logging.getLogger(__name__)
@@ -139,8 +139,7 @@ def extract_now(entry_ids: list[int]) -> list[int]:
             )
             article = store_article(entry, extraction)
         article_ids.append(article.pk)
-    if article_ids:
-        cluster_articles.enqueue(article_ids)
+    hand_to_clustering(article_ids)
     return article_ids
 
 
@@ -158,9 +157,16 @@ def store_feed_articles(entry_ids: list[int]) -> list[int]:
     """Articles from the feed's own content, for sources whose pages we must not fetch."""
     entries = Entry.objects.filter(pk__in=entry_ids).select_related("source__publisher")
     article_ids = [store_article(entry, status=Article.Status.FEED_ONLY).pk for entry in entries]
-    if article_ids:
-        cluster_articles.enqueue(article_ids)
+    hand_to_clustering(article_ids)
     return article_ids
+
+
+def hand_to_clustering(article_ids: list[int]) -> None:
+    """Prepare new articles for the story engine here, where work runs in parallel, then
+    queue them for the one clustering consumer (see stories.prepare)."""
+    if article_ids:
+        prepare_articles(article_ids)
+        cluster_articles.enqueue(article_ids)
 
 
 # --- 3. cluster ------------------------------------------------------------------------------
@@ -227,8 +233,7 @@ def resume_stalled_work(now=None) -> tuple[int, int]:
             "pk", flat=True
         )[:STALLED_BATCH]
     )
-    if orphans:
-        cluster_articles.enqueue(orphans)
+    hand_to_clustering(orphans)
     return entries, len(orphans)
 
 

@@ -9,7 +9,8 @@ import pytest
 from newsdesk.articles.models import Article
 from newsdesk.sources.models import Publisher, Source, Topic
 from newsdesk.stories import assign
-from newsdesk.stories.models import Story, StoryArticle
+from newsdesk.stories.models import PreparedArticle, Story, StoryArticle
+from newsdesk.stories.prepare import prepare
 from newsdesk.stories.rank import story_score
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -70,6 +71,39 @@ def test_a_wire_report_its_copy_and_another_report_make_one_story(make_article):
     assert story.publisher_count == 3 and story.article_count == 3
     assert story.title != copy.title  # a copy is never the headline
     assert list(story.topics.values_list("slug", flat=True)) == ["world"]
+
+
+def test_articles_prepared_by_the_extraction_worker_are_grouped_from_what_it_stored(
+    make_article,
+):
+    wire = make_article(*read("wire-article.txt"), "Newsdesk Wire")
+    copy = make_article(*read("blog-copy.txt"), "Buzz Blog", minutes=40)
+    own = make_article(*read("own-report.txt"), "Harbour Herald", minutes=90)
+    ids = [wire.pk, copy.pk, own.pk]
+    assert assign.prepare_articles(ids) == 3
+    assert assign.prepare_articles(ids) == 3  # again (a re-extraction): replaced, not added
+    assert PreparedArticle.objects.count() == 3
+    loaded = Article.objects.select_related("prepared").get(pk=wire.pk)
+    stored = assign.doc_for(loaded).prepared
+    made = prepare(wire.title, wire.text)
+    assert stored is not None
+    assert stored.terms[0].ids.tolist() == made.terms[0].ids.tolist()
+    assert stored.signature.tolist() == made.signature.tolist()
+    assign.assign_articles(ids)
+    assert story_of(wire) == story_of(copy) == story_of(own)
+    assert StoryArticle.objects.get(article=copy).copy_of_id == wire.pk
+
+
+def test_a_preparation_older_than_the_articles_text_is_not_used(make_article):
+    article = make_article(*read("own-report.txt"), "Harbour Herald")
+    assign.prepare_articles([article.pk])
+    article.text = article.text.replace("harbour", "airport")
+    article.save()
+    changed = Article.objects.select_related("prepared").get(pk=article.pk)
+    assert assign.doc_for(changed).prepared is None  # the consumer prepares it again
+    assign.prepare_articles([article.pk])
+    changed = Article.objects.select_related("prepared").get(pk=article.pk)
+    assert assign.doc_for(changed).prepared is not None
 
 
 def test_look_alike_events_stay_apart_and_link_as_related(make_article):

@@ -6,6 +6,7 @@ the database when the consumer starts and caught up with rows other consumers ad
 so several workers never open two stories for one event.
 """
 
+import hashlib
 import logging
 from datetime import timedelta
 
@@ -19,7 +20,8 @@ from django.utils.text import slugify
 from newsdesk.articles.models import Article
 from newsdesk.sources.models import Topic
 from newsdesk.stories.engine import Doc, StoryIndex
-from newsdesk.stories.models import Story, StoryArticle
+from newsdesk.stories.models import PreparedArticle, Story, StoryArticle
+from newsdesk.stories.prepare import Prepared, prepare
 from newsdesk.stories.rank import rescore
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ def _new_story() -> int:
 
 
 def doc_for(article: Article) -> Doc:
+    """What the engine sees of an article, with the worker's prepared terms if still true."""
     return Doc(
         key=str(article.pk),
         title=article.title,
@@ -44,7 +47,46 @@ def doc_for(article: Article) -> Doc:
         language=article.language or None,
         links=tuple(article.links or ()),
         url=article.url,
+        prepared=_stored_preparation(article),
     )
+
+
+def _fingerprint(title: str, text: str) -> str:
+    return hashlib.blake2b(f"{title}\0{text}".encode(), digest_size=16).hexdigest()
+
+
+def _stored_preparation(article: Article) -> Prepared | None:
+    try:
+        stored = article.prepared
+    except PreparedArticle.DoesNotExist:
+        return None
+    if stored.fingerprint != _fingerprint(article.title, article.text):
+        return None  # the article changed after it was prepared
+    return Prepared.from_bytes(stored.data)
+
+
+def prepare_articles(article_ids: list[int]) -> int:
+    """Store the window-free part of the engine's work on each article (``stories.prepare``).
+
+    Run by the extraction workers before they hand the articles to the clustering
+    queue: they scale across cores and machines, the one clustering consumer does not.
+    Replaces what an earlier extraction of the same article stored. Returns the count.
+    """
+    rows = [
+        PreparedArticle(
+            article_id=article.pk,
+            fingerprint=_fingerprint(article.title, article.text),
+            data=prepare(article.title, article.text).to_bytes(),
+        )
+        for article in Article.objects.filter(pk__in=article_ids).only("pk", "title", "text")
+    ]
+    PreparedArticle.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["article"],
+        update_fields=["fingerprint", "data"],
+    )
+    return len(rows)
 
 
 def _lock() -> None:
@@ -87,7 +129,7 @@ def _catch_up(index: StoryIndex) -> None:
     rows = (
         StoryArticle.objects.filter(article__published_at__gte=since)
         .exclude(article_id__in=_seen_membership_ids)
-        .select_related("article", "story")
+        .select_related("article", "article__prepared", "story")
         .order_by("article__published_at", "article_id")
     )
     for row in rows.iterator(chunk_size=500):
@@ -123,8 +165,10 @@ def _assign(article_ids: list[int]) -> list[int]:
     with transaction.atomic():
         _lock()
         index = story_index()
-        articles = Article.objects.filter(pk__in=article_ids, membership__isnull=True).order_by(
-            "published_at", "pk"
+        articles = (
+            Article.objects.filter(pk__in=article_ids, membership__isnull=True)
+            .select_related("prepared")
+            .order_by("published_at", "pk")
         )
         for article in articles:
             assignment = index.add(doc_for(article))

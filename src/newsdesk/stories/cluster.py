@@ -118,15 +118,15 @@ class StoryClusters:
 
     def candidates(self, ids: TermIds, weights: Weights, language: str, not_before: float):
         """Open stories sharing heavy terms with a vector, best first (bounded work)."""
-        query = top_terms(ids, weights, self.settings.query_terms)
-        weight_of = dict(zip(ids.tolist(), weights.tolist(), strict=True))
+        n = self.settings.query_terms
+        heaviest = np.argpartition(-weights, n)[:n] if len(ids) > n else slice(None)
         votes: dict[int, float] = {}
-        for term_id in query.tolist():
+        get = votes.get
+        for term_id, w in zip(ids[heaviest].tolist(), weights[heaviest].tolist(), strict=True):
             posting = self.postings.get(term_id)
             if posting:
-                w = weight_of[term_id]
                 for story_id in posting:
-                    votes[story_id] = votes.get(story_id, 0.0) + w
+                    votes[story_id] = get(story_id, 0.0) + w
         best = heapq.nlargest(self.settings.rescore, votes.items(), key=lambda kv: kv[1])
         found = []
         for story_id, _ in best:

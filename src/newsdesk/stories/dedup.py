@@ -12,6 +12,7 @@ facts but rarely runs of three words across most sentences, so they stay apart.
 import re
 import zlib
 from collections.abc import Iterable
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -22,6 +23,7 @@ SHINGLE_RE = re.compile(r"[^\W_]+", re.UNICODE)
 WORD_OR_BREAK_RE = re.compile(r"([^\W_]+)|[.!?](?=\s)|\n", re.UNICODE)
 # odd 64-bit multipliers that mix three word hashes into one shingle hash
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+MIN_SHINGLES = 20  # fewer shingles than this: too short to call anything a copy
 
 
 def shingles(text: str, size: int = 3) -> set[bytes]:
@@ -60,6 +62,34 @@ def _short_band_key(band: bytes) -> int:
     return hash(band)
 
 
+@cache
+def _template(num_perm: int) -> MinHash:
+    # generating permutations costs 0.2 ms per MinHash: make them once and share them
+    return MinHash(num_perm=num_perm)
+
+
+def _minhash(num_perm: int, hashvalues=None) -> MinHash:
+    template = _template(num_perm)
+    return MinHash(
+        num_perm=num_perm,
+        permutations=template.permutations,
+        scheme=template.scheme,
+        hashfunc=int,
+        hashvalues=hashvalues,
+    )
+
+
+def signature_values(text: str, num_perm: int, min_shingles: int) -> np.ndarray | None:
+    """MinHash values of an article body; ``None`` when it is too short to call anything a
+    copy. Needs no index, so the extraction workers make it (``stories.prepare``)."""
+    found = shingle_hashes(text)
+    if len(found) < min_shingles:
+        return None
+    minhash = _minhash(num_perm)
+    minhash.update_batch(found.tolist())
+    return minhash.hashvalues
+
+
 class CopyDetector:
     """Finds earlier articles that a new article copies, among the last ``lookback`` added.
 
@@ -68,8 +98,8 @@ class CopyDetector:
     LSH tables cost about 4.5 KB per article.
 
     Shingles are hashed by ``shingle_hashes`` (CRC-32 of words, mixed with numpy) rather
-    than datasketch's default SHA-1 of each shingle string: signatures never leave the
-    process, so a cryptographic hash buys nothing, and datasketch pre-mixes the integers
+    than datasketch's default SHA-1 of each shingle string: signatures are only ever
+    compared with Newsdesk's own, so a cryptographic hash buys nothing, and datasketch pre-mixes the integers
     (MurmurHash3 finaliser) before its permutations.
     """
 
@@ -77,7 +107,7 @@ class CopyDetector:
         self,
         threshold: float = 0.5,
         num_perm: int = 64,
-        min_shingles: int = 20,
+        min_shingles: int = MIN_SHINGLES,
         lookback: int = 12_000,
     ):
         self.threshold = threshold
@@ -86,23 +116,14 @@ class CopyDetector:
         self.min_shingles = min_shingles
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, hashfunc=_short_band_key)
         self._signatures: dict[str, np.ndarray] = {}
-        template = MinHash(num_perm=num_perm)
-        # generating permutations costs 0.2 ms per MinHash: make them once and share them
-        self._permutations, self._scheme = template.permutations, template.scheme
 
     def signature(self, text: str) -> MinHash | None:
         """MinHash of an article body; ``None`` when it is too short to call anything a copy."""
-        found = shingle_hashes(text)
-        if len(found) < self.min_shingles:
-            return None
-        minhash = MinHash(
-            num_perm=self.num_perm,
-            permutations=self._permutations,
-            scheme=self._scheme,
-            hashfunc=int,
-        )
-        minhash.update_batch(found.tolist())
-        return minhash
+        return self.wrap(signature_values(text, self.num_perm, self.min_shingles))
+
+    def wrap(self, hashvalues: np.ndarray | None) -> MinHash | None:
+        """A MinHash of values made by ``signature_values`` (``None`` stays ``None``)."""
+        return None if hashvalues is None else _minhash(self.num_perm, hashvalues)
 
     def copies_of(self, minhash: MinHash) -> list[tuple[str, float]]:
         """Indexed articles whose estimated Jaccard with ``minhash`` reaches the threshold."""

@@ -32,14 +32,18 @@ import numpy as np
 
 from newsdesk.stories.cluster import ClusterSettings, Story, StoryClusters, languages_match
 from newsdesk.stories.dedup import CopyDetector
-from newsdesk.stories.features import extract_features
 from newsdesk.stories.model import JOIN_MODEL, MERGE_MODEL, JoinModel
-from newsdesk.stories.vectors import BlockWeights, Vocabulary, vectorize
+from newsdesk.stories.prepare import NUM_PERM, Prepared, prepare
+from newsdesk.stories.vectors import BlockWeights, Vocabulary, weigh
 
 
 @dataclass(frozen=True)
 class Doc:
-    """What the engine may look at: text, time, language and outgoing links (no source)."""
+    """What the engine may look at: text, time, language and outgoing links (no source).
+
+    ``prepared``: the window-free part of the work on the title and text, if an
+    extraction worker made it (``stories.prepare``); else the engine makes it.
+    """
 
     key: str
     title: str
@@ -48,6 +52,7 @@ class Doc:
     language: str | None = None
     links: Sequence[str] = ()
     url: str | None = None
+    prepared: Prepared | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ class EngineSettings:
     join: JoinModel = JOIN_MODEL
     merge: JoinModel = MERGE_MODEL
     copy_threshold: float = 0.5
-    copy_num_perm: int = 64
+    copy_num_perm: int = NUM_PERM
     copy_lookback: int = 12_000
     max_archived_stories: int = 50_000
     # consolidation (``StoryIndex.consolidate``): stories of at most ``settle_max_size``
@@ -164,8 +169,9 @@ class StoryIndex:
             return Assignment(known.story_id, False, known.copy_of, [])
         when = self._advance_clock(doc.published)
         language = _language(doc.language)
-        ids, weights, dating = self._vector(doc)
-        minhash = self._copies.signature(doc.text)
+        prepared = self._prepared(doc)
+        ids, weights, dating = self._vector(prepared)
+        minhash = self._copies.wrap(prepared.signature)
         original, copies = (
             self._original(doc, minhash, language) if minhash is not None else (None, [])
         )
@@ -209,11 +215,12 @@ class StoryIndex:
             return
         when = self._advance_clock(doc.published)
         self._highest_restored = max(self._highest_restored, story_id)
-        vector = self._vector(doc)
+        prepared = self._prepared(doc)
+        vector = self._vector(prepared)
         story = self._clusters.stories.get(story_id)
         if story is None:
             story = self._clusters.open(story_id, _language(doc.language), when)
-        minhash = self._copies.signature(doc.text)
+        minhash = self._copies.wrap(prepared.signature)
         copy_of = copy_of if copy_of in self._entries else None
         # a small story is looked at again once settled (``consolidate``): the consumer
         # that stored it may have stopped before it settled
@@ -376,11 +383,18 @@ class StoryIndex:
         self._last_id = max(self._last_id, self._highest_restored) + 1
         return self._last_id
 
-    def _vector(self, doc: Doc):
+    def _prepared(self, doc: Doc) -> Prepared:
+        """The article's window-free part: the worker's, unless missing or made for other
+        copy signatures."""
+        prepared = doc.prepared
+        if prepared is None or prepared.num_perm != self.settings.copy_num_perm:
+            prepared = prepare(doc.title, doc.text, self.settings.copy_num_perm)
+        return prepared
+
+    def _vector(self, prepared: Prepared):
         """(term ids, weights, (dominant year, dominant month)) of an article."""
-        features = extract_features(doc.title, doc.text)
-        ids, weights = vectorize(features, self._vocabulary, self.settings.blocks)
-        return ids, weights, (features.year, features.month)
+        ids, weights = weigh(prepared.terms, self._vocabulary, self.settings.blocks)
+        return ids, weights, (prepared.year, prepared.month)
 
     def _original(self, doc: Doc, minhash, language: str) -> tuple[str | None, list[str]]:
         """The article ``doc`` copies: the one it links to, else the earliest (and if that is

@@ -92,3 +92,21 @@ class StoryArticle(models.Model):
     def __str__(self) -> str:
         role = f"copy of article {self.copy_of_id}" if self.copy_of_id else "coverage"
         return f"article {self.article_id} in story {self.story_id} ({role})"
+
+
+class PreparedArticle(models.Model):
+    """The window-free part of the story engine's work on an article (``stories.prepare``).
+
+    Made by the extraction worker that stored the article, so that the one clustering
+    consumer only does what needs the window. ``fingerprint`` is of the title and text
+    it was made from: if the article changed since, the consumer prepares it again.
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="prepared"
+    )
+    fingerprint = models.CharField(max_length=32)
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"prepared terms of article {self.article_id}"

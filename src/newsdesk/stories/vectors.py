@@ -113,30 +113,59 @@ _HASH_MASK = (1 << _BLOCK_SHIFT) - 1
 _ROW_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
 
 
-def _priors(prefix: str, terms) -> np.ndarray | float:
-    """Prior document counts of words and one-word names (see ``background.py``)."""
-    return 0.0 if prefix == "n:" else prior_document_frequencies(terms)
+class BlockTerms(NamedTuple):
+    """One block of an article's distinct terms before weighting: what needs no window."""
+
+    ids: TermIds  # ``Vocabulary.ids_of``, in the order the article first uses them
+    counts: np.ndarray  # float32 term frequencies in the article
+    priors: np.ndarray  # float32 prior document counts (``background.py``; 0 for numbers)
 
 
-def vectorize(
-    features: Features, vocabulary: Vocabulary, blocks: BlockWeights
+def count_terms(features: Features) -> tuple[BlockTerms, BlockTerms, BlockTerms]:
+    """An article's words, names and numbers as ids, frequencies and priors.
+
+    Depends on nothing but the article, so the extraction workers make it
+    (``stories.prepare``) and the one clustering consumer only weighs it (``weigh``).
+    """
+    blocks = []
+    for counts, prefix in zip(
+        (features.words, features.names, features.numbers), BLOCK_PREFIXES, strict=True
+    ):
+        priors = (
+            np.zeros(len(counts), np.float32)
+            if prefix == "n:"
+            else prior_document_frequencies(counts)
+        )
+        blocks.append(
+            BlockTerms(
+                Vocabulary.ids_of(prefix, counts),
+                np.fromiter(counts.values(), dtype=np.float32, count=len(counts)),
+                priors,
+            )
+        )
+    return tuple(blocks)
+
+
+def weigh(
+    terms: Sequence[BlockTerms], vocabulary: Vocabulary, blocks: BlockWeights
 ) -> tuple[TermIds, Weights]:
     """Weighted vector of an article (ids sorted), counted into the document frequencies."""
-    parts = [
-        (features.words, "w:", blocks.words, blocks.keep_words),
-        (features.names, "e:", blocks.names, blocks.keep_names),
-        (features.numbers, "n:", blocks.numbers, blocks.keep_numbers),
-    ]
-    block_ids = [vocabulary.ids_of(prefix, counts) for counts, prefix, _, _ in parts]
-    seen = vocabulary.count(np.concatenate(block_ids))
-    starts = np.cumsum([0] + [len(ids) for ids in block_ids])
+    parts = zip(
+        terms,
+        (blocks.words, blocks.names, blocks.numbers),
+        (blocks.keep_words, blocks.keep_names, blocks.keep_numbers),
+        strict=True,
+    )
+    seen = vocabulary.count(np.concatenate([block.ids for block in terms]))
+    start = 0
     all_ids, all_weights = [], []
-    for (counts, prefix, weight, keep), ids, start in zip(parts, block_ids, starts, strict=False):
+    for block, weight, keep in parts:
+        ids, end = block.ids, start + len(block.ids)
+        block_seen, start = seen[start:end], end
         if not len(ids) or weight <= 0:
             continue
-        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        idf = vocabulary.idf(seen[start : start + len(ids)] + _priors(prefix, counts))
-        scores = ((1.0 + np.log(tf)) * idf).astype(np.float32)
+        idf = vocabulary.idf(block_seen + block.priors)
+        scores = ((1.0 + np.log(block.counts)) * idf).astype(np.float32)
         if len(ids) > keep:
             top = np.argpartition(-scores, keep)[:keep]
             ids, scores = ids[top], scores[top]
@@ -150,6 +179,13 @@ def vectorize(
     if len(ids) > 1 and (ids[1:] == ids[:-1]).any():  # two terms hashed alike: one term
         return add_sparse(ids[:0], weights[:0], ids, weights)
     return ids, weights
+
+
+def vectorize(
+    features: Features, vocabulary: Vocabulary, blocks: BlockWeights
+) -> tuple[TermIds, Weights]:
+    """Weighted vector of an article (ids sorted), counted into the document frequencies."""
+    return weigh(count_terms(features), vocabulary, blocks)
 
 
 def add_sparse(ids_a: TermIds, w_a: Weights, ids_b: TermIds, w_b: Weights, sign: float = 1.0):
@@ -171,9 +207,10 @@ def _shared(ids_a: TermIds, ids_b: TermIds) -> tuple[np.ndarray, np.ndarray]:
     if not len(ids_a) or not len(ids_b):
         empty = np.zeros(0, np.intp)
         return empty, empty
-    where = np.searchsorted(ids_b, ids_a)
+    # methods, not np.searchsorted & co.: their wrappers cost more than the search here
+    where = ids_b.searchsorted(ids_a)
     np.minimum(where, len(ids_b) - 1, out=where)
-    ia = np.flatnonzero(ids_b[where] == ids_a)
+    ia = (ids_b[where] == ids_a).nonzero()[0]
     return ia, where[ia]
 
 
@@ -290,10 +327,14 @@ class Contrast:
     each candidate.
     """
 
-    __slots__ = ("family", "top", "ids", "weights", "norm")
+    __slots__ = ("held_ids", "held", "top", "ids", "weights", "norm")
 
     def __init__(self, ids: TermIds, weights: Weights, family: Sequence[TermIds]):
-        self.family = family
+        # every term of the family once, with how many members hold it
+        self.held_ids, held = np.unique(
+            np.concatenate([*family, np.zeros(0, np.uint32)]), return_counts=True
+        )
+        self.held = held.astype(np.float32)
         self.top = len(family) + 1.0
         self.ids = ids
         self.weights = self._reweighted(ids, weights)
@@ -301,8 +342,8 @@ class Contrast:
 
     def _reweighted(self, ids: TermIds, weights: Weights) -> Weights:
         held = np.zeros(len(ids), np.float32)
-        for member in self.family:
-            held[_shared(ids, member)[0]] += 1.0
+        mine, theirs = _shared(ids, self.held_ids)
+        held[mine] = self.held[theirs]
         return weights * np.log(self.top / (held + 0.5)).astype(np.float32)
 
     def cosine(self, ids: TermIds, weights: Weights) -> float:
