@@ -99,8 +99,8 @@ class CopyDetector:
 
     Shingles are hashed by ``shingle_hashes`` (CRC-32 of words, mixed with numpy) rather
     than datasketch's default SHA-1 of each shingle string: signatures are only ever
-    compared with Newsdesk's own, so a cryptographic hash buys nothing, and datasketch pre-mixes the integers
-    (MurmurHash3 finaliser) before its permutations.
+    compared with Newsdesk's own, so a cryptographic hash buys nothing, and datasketch
+    pre-mixes the integers (MurmurHash3 finaliser) before its permutations.
     """
 
     def __init__(
