@@ -26,17 +26,20 @@ Measured in one run, on the data (default: the ECB+ dev sample in
   decision thresholds (join 0.92, merge 0.9, consolidation 0.1 per article moved up
   to 0.3, fragments of at most 8 articles) were chosen on the whole sample.
   This is the figure to expect on unseen topics.
-- speed with a full window: a synthetic stream of perturbed dev texts (names, numbers
-  and some words replaced, so no article repeats another) fills the window with
-  ``--window-articles`` articles (through ``restore``, the start-up path, followed by
-  the start-up settle pass, timed apart), then ``--measure-articles`` more are added
-  (with the consumer's consolidation after each batch, the stream's clock advancing
-  about 2 s per article) and timed in CPU seconds of this process (the clustering
-  consumer is one thread; on a shared machine wall-clock time measures the
-  neighbours, and it is printed beside). Cost per article does not grow with
-  the window because candidate stories come from an inverted index over each story's
-  heaviest terms with capped posting lists (see stories/cluster.py), not from a scan;
-  the explanation is printed with the figures. The index's memory
+- speed with a full window, on two cores: a synthetic stream of perturbed dev texts
+  (names, numbers and some words replaced, so no article repeats another) fills the
+  window with ``--window-articles`` articles (through ``restore``, the start-up path,
+  from the texts, followed by the start-up settle pass, timed apart), then
+  ``--measure-articles`` more are added as Newsdesk adds them: a second process, the
+  extraction worker, prepares each article (``stories/prepare.py``: terms and copy
+  signature) and hands on the stored form in batches of 50; this process, the
+  clustering consumer, reads each batch back, adds it and runs the consolidation after
+  it (the stream's clock advancing about 2 s per article). Both run at once; the rate
+  is articles per second of wall-clock time, with each process's CPU rate beside (on a
+  shared machine the wall clock also counts the neighbours). Cost per article does not
+  grow with the window because candidate stories come from an inverted index over each
+  story's heaviest terms with capped posting lists (see stories/cluster.py), not from
+  a scan; the explanation is printed with the figures. The index's memory
   (``StoryIndex.memory_bytes``) and the growth of the process's peak RSS are printed.
 - copies: for ``--copies`` dev articles a copy is generated (boilerplate added,
   sentences reordered, about 4% of words changed, a new headline) and fed after all

@@ -12,6 +12,10 @@ article keeps only its 32 heaviest terms in float32 (its full vector went into i
 story's centre, capped at ``ClusterSettings.centre_terms``); copy signatures are kept
 for the last ``copy_lookback`` articles only (copies follow their original within hours).
 
+The part of the work on an article that needs no other article (its terms, their
+priors, its copy signature: ``stories.prepare``) usually comes with the ``Doc``, made by
+the extraction worker that stored it; the engine makes it only when it is missing.
+
 Fragments: an article the join model was not sure of opens a story of its own; once
 such small stories have been quiet for the settle time, ``consolidate`` folds each into
 the story it most likely belongs to (the consumer calls it after every batch, the
