@@ -259,6 +259,7 @@ def main() -> None:
 
     from newsdesk.articles.models import Article
     from newsdesk.sources.models import Entry, Publisher, Source
+    from newsdesk.stories.models import StoryArticle
 
     say(f"database: {args.database} (fresh), migrating")
     call_command("migrate", verbosity=0)
@@ -296,6 +297,13 @@ def main() -> None:
         wait_for(
             "follow-on tasks",
             lambda: (f"{(n := Article.objects.count())}/{target} feed articles", n >= target),
+            desk,
+            1800,
+        )
+        # and their stories: the warm polls are timed on a machine not still clustering
+        wait_for(
+            "clustering",
+            lambda: (f"{(n := StoryArticle.objects.count())}/{target} in stories", n >= target),
             desk,
             1800,
         )

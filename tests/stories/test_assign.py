@@ -155,6 +155,29 @@ def test_a_merge_by_an_editor_rebuilds_every_consumers_index(make_article):
     assert rebuilt.story_of(str(other.pk)) == story_of(first).pk  # memory follows the merge
 
 
+def test_a_fold_made_by_another_machines_consumer_is_followed_without_a_rebuild(make_article):
+    events = {a["key"]: a for a in json.loads((FIXTURES / "events.json").read_text())["articles"]}
+
+    def article(key, minutes):
+        return make_article(events[key]["title"], events[key]["text"], f"Desk {key}", minutes)
+
+    quakes = [article("quake-a1", 0), article("quake-a2", 5)]
+    launch = article("launch-a1", 10)
+    assign.assign_articles([a.pk for a in (*quakes, launch)])
+    quake_story, launch_story = story_of(quakes[0]).pk, story_of(launch).pk
+    assert quake_story != launch_story
+    index = assign.story_index()
+    # a consumer on another machine folds one story into the other: no editor, no rebuild
+    assign.merge_stories(quake_story, launch_story)
+    late = article("quake-a3", 20)
+    assign.assign_articles([late.pk])
+    assert assign.story_index() is index
+    assert index.story_of(str(quakes[0].pk)) == launch_story  # memory followed the fold
+    assert story_of(late).pk != quake_story  # never into a story readers no longer see
+    assert story_of(late).merged_into_id is None
+    assert Story.objects.get(pk=quake_story).merged_at is not None
+
+
 def test_merged_story_points_to_the_survivor(make_article):
     a = make_article(*read("wire-article.txt"), "Newsdesk Wire")
     assign.assign_articles([a.pk])

@@ -29,6 +29,9 @@ ADVISORY_LOCK_KEY = 0x4E455753  # "NEWS"
 RELATED_STORIES = 5
 _index: StoryIndex | None = None
 _seen_membership_ids: set[int] = set()
+_merges_seen_until = None  # when the latest fold this process has followed was made
+# folds are looked at again this far back: another machine's clock may lag behind ours
+MERGE_CLOCK_SKEW = timedelta(minutes=5)
 _generation = 0
 GENERATION_KEY = "newsdesk:story-index-generation"
 
@@ -109,7 +112,7 @@ def story_index() -> StoryIndex:
     Rebuilt when an editor has merged or split stories since it was built, so that no
     consumer keeps deciding from memberships the database no longer holds.
     """
-    global _index, _generation
+    global _index, _generation, _merges_seen_until
     generation = cache.get(GENERATION_KEY, 0)
     if generation != _generation:
         forget_index()
@@ -119,8 +122,26 @@ def story_index() -> StoryIndex:
             window_hours=settings.NEWSDESK_STORY_WINDOW_HOURS, new_story_id=_new_story
         )
         _seen_membership_ids.clear()
+        _merges_seen_until = timezone.now()  # what is restored below has them already
+    _follow_folds(_index)
     _catch_up(_index)
     return _index
+
+
+def _follow_folds(index: StoryIndex) -> None:
+    """Apply the folds and merges other consumers made since this one last looked.
+
+    With a clustering consumer on each of several machines, each holds its own index;
+    without this, one that did not make a fold would go on adding articles to the
+    folded story, which readers no longer see. Following a fold twice changes nothing.
+    """
+    global _merges_seen_until
+    folds = Story.objects.filter(
+        merged_at__gte=_merges_seen_until - MERGE_CLOCK_SKEW, merged_into__isnull=False
+    ).values_list("pk", "merged_into_id", "merged_at")
+    for folded, survivor, merged_at in folds.order_by("merged_at", "pk"):
+        index.absorb(folded, survivor)
+        _merges_seen_until = max(_merges_seen_until, merged_at)
 
 
 def _catch_up(index: StoryIndex) -> None:
@@ -237,7 +258,9 @@ def merge_stories(source_id: int, target_id: int) -> None:
     if source_id == target_id:
         return
     StoryArticle.objects.filter(story_id=source_id).update(story_id=target_id)
-    Story.objects.filter(pk=source_id).update(merged_into_id=target_id, article_count=0)
+    Story.objects.filter(pk=source_id).update(
+        merged_into_id=target_id, merged_at=timezone.now(), article_count=0
+    )
     Story.objects.filter(merged_into_id=source_id).update(merged_into_id=target_id)
 
 

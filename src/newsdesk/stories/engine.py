@@ -300,6 +300,20 @@ class StoryIndex:
             if survivor in self._clusters.stories
         ]
 
+    def absorb(self, folded_id: int, survivor_id: int) -> bool:
+        """Follow a fold another consumer made: ``folded_id``'s articles now belong to
+        ``survivor_id``. Folds them together if both are open here; closes the folded story
+        if only it is (no article may join it any more). Whether anything changed."""
+        folded = self._clusters.stories.get(folded_id)
+        if folded is None or folded_id == survivor_id:
+            return False
+        survivor = self._clusters.stories.get(survivor_id)
+        if survivor is None:
+            self._close(folded)
+        else:
+            self._fold(survivor, folded)
+        return True
+
     # -- questions ---------------------------------------------------------------------------
 
     def story_of(self, key: str) -> int | None:

@@ -48,6 +48,12 @@ class Story(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
+    merged_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When it was folded into another story (other consumers follow from here).",
+    )
 
     objects = StoryQuerySet.as_manager()
 
