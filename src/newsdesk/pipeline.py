@@ -233,7 +233,8 @@ def resume_stalled_work(now=None) -> tuple[int, int]:
             "pk", flat=True
         )[:STALLED_BATCH]
     )
-    hand_to_clustering(orphans)
+    if orphans:  # prepared when they were stored (else the consumer prepares them)
+        cluster_articles.enqueue(orphans)
     return entries, len(orphans)
 
 
