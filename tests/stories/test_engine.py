@@ -244,3 +244,19 @@ def test_a_story_an_editor_split_off_is_never_folded_back():
     index.add(doc(event_keys("quake-a")[2], minutes=40))  # its neighbour grows
     assert index.consolidate(START + timedelta(hours=3)) == []
     assert index.story_of("quake-a-late") == 3
+
+
+def test_a_fold_made_elsewhere_is_followed_and_a_story_folded_into_a_closed_one_is_closed():
+    index = StoryIndex()
+    stories = fed(index, ["quake-a1", "quake-a2", "launch-a1", "quake-b1"])
+    quake, launch, other_quake = stories["quake-a1"], stories["launch-a1"], stories["quake-b1"]
+    assert len({quake, launch, other_quake}) == 3
+    index.absorb(quake, launch)  # both open here: one story now
+    assert index.story_of("quake-a1") == index.story_of("quake-a2") == launch
+    assert set(index.members(launch)) == {"quake-a1", "quake-a2", "launch-a1"}
+    index.absorb(quake, launch)  # followed twice: nothing changes
+    assert set(index.members(launch)) == {"quake-a1", "quake-a2", "launch-a1"}
+    index.absorb(other_quake, 999)  # its survivor is not open here: it is closed
+    assert index.story_of("quake-b1") is None and index.members(other_quake) == []
+    later = index.add(doc("quake-b2", minutes=60))
+    assert later.story_id != other_quake  # nothing joins a story folded away

@@ -300,19 +300,18 @@ class StoryIndex:
             if survivor in self._clusters.stories
         ]
 
-    def absorb(self, folded_id: int, survivor_id: int) -> bool:
+    def absorb(self, folded_id: int, survivor_id: int) -> None:
         """Follow a fold another consumer made: ``folded_id``'s articles now belong to
         ``survivor_id``. Folds them together if both are open here; closes the folded story
-        if only it is (no article may join it any more). Whether anything changed."""
+        if only it is (no article may join it any more). Nothing if it is not open."""
         folded = self._clusters.stories.get(folded_id)
         if folded is None or folded_id == survivor_id:
-            return False
+            return
         survivor = self._clusters.stories.get(survivor_id)
         if survivor is None:
             self._close(folded)
         else:
             self._fold(survivor, folded)
-        return True
 
     # -- questions ---------------------------------------------------------------------------
 
