@@ -34,6 +34,7 @@ from newsdesk.stories.vectors import (
     add_sparse,
     block_norms,
     cosine,
+    heaviest,
     name_profile,
     top_terms,
 )
@@ -118,11 +119,10 @@ class StoryClusters:
 
     def candidates(self, ids: TermIds, weights: Weights, language: str, not_before: float):
         """Open stories sharing heavy terms with a vector, best first (bounded work)."""
-        n = self.settings.query_terms
-        heaviest = np.argpartition(-weights, n)[:n] if len(ids) > n else slice(None)
+        query = heaviest(weights, self.settings.query_terms)
         votes: dict[int, float] = {}
         get = votes.get
-        for term_id, w in zip(ids[heaviest].tolist(), weights[heaviest].tolist(), strict=True):
+        for term_id, w in zip(ids[query].tolist(), weights[query].tolist(), strict=True):
             posting = self.postings.get(term_id)
             if posting:
                 for story_id in posting:

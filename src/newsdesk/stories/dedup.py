@@ -107,19 +107,13 @@ class CopyDetector:
         self,
         threshold: float = 0.5,
         num_perm: int = 64,
-        min_shingles: int = MIN_SHINGLES,
         lookback: int = 12_000,
     ):
         self.threshold = threshold
         self.lookback = lookback
         self.num_perm = num_perm
-        self.min_shingles = min_shingles
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, hashfunc=_short_band_key)
         self._signatures: dict[str, np.ndarray] = {}
-
-    def signature(self, text: str) -> MinHash | None:
-        """MinHash of an article body; ``None`` when it is too short to call anything a copy."""
-        return self.wrap(signature_values(text, self.num_perm, self.min_shingles))
 
     def wrap(self, hashvalues: np.ndarray | None) -> MinHash | None:
         """A MinHash of values made by ``signature_values`` (``None`` stays ``None``)."""

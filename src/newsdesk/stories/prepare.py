@@ -28,6 +28,8 @@ FORMAT = 1
 NUM_PERM = 64  # the engine's copy signature length (``EngineSettings.copy_num_perm``)
 # format, number of permutations, year (0: none), month's length, terms per block
 _HEADER = struct.Struct("<BHhBIII")
+# the arrays after the header, each block after the other: ids, then counts, then priors
+_ARRAYS = (("ids", np.uint32), ("counts", np.float32), ("priors", np.float32))
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +47,8 @@ class Prepared:
             FORMAT, self.num_perm, self.year or 0, len(month), *(len(b.ids) for b in self.terms)
         )
         parts = [header, month]
-        for field in ("ids", "counts", "priors"):
-            parts.extend(
-                getattr(block, field).astype(np.uint32 if field == "ids" else np.float32).tobytes()
-                for block in self.terms
-            )
+        for field, dtype in _ARRAYS:
+            parts.extend(getattr(block, field).astype(dtype).tobytes() for block in self.terms)
         if self.signature is not None:
             parts.append(self.signature.astype(np.uint64).tobytes())
         return b"".join(parts)
@@ -69,7 +68,7 @@ class Prepared:
             return None
         month = data[_HEADER.size : position].decode() or None
         arrays = {}
-        for field, dtype in (("ids", np.uint32), ("counts", np.float32), ("priors", np.float32)):
+        for field, dtype in _ARRAYS:
             arrays[field] = np.frombuffer(data, dtype, total, position)
             position += total * 4
         signature = (
@@ -77,7 +76,7 @@ class Prepared:
         )
         bounds = np.cumsum([0, *sizes])
         terms = tuple(
-            BlockTerms(*(arrays[f][start:end] for f in ("ids", "counts", "priors")))
+            BlockTerms(*(arrays[field][start:end] for field, _ in _ARRAYS))
             for start, end in zip(bounds[:-1], bounds[1:], strict=True)
         )
         return cls(terms, year or None, month, num_perm, signature)

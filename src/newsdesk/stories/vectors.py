@@ -310,10 +310,13 @@ def lead_names(a: NameProfile, b: NameProfile) -> tuple[float, float, float]:
     return float(top_a == top_b), b.relative.get(top_a, 0.0), a.relative.get(top_b, 0.0)
 
 
+def heaviest(weights: Weights, n: int) -> np.ndarray | slice:
+    """Positions of the ``n`` heaviest terms of a vector (all of them if it has no more)."""
+    return np.argpartition(-weights, n)[:n] if len(weights) > n else slice(None)
+
+
 def top_terms(ids: TermIds, weights: Weights, n: int) -> TermIds:
-    if len(ids) <= n:
-        return ids
-    return ids[np.argpartition(-weights, n)[:n]]
+    return ids[heaviest(weights, n)]
 
 
 class Contrast:
