@@ -4,7 +4,16 @@
 again on PostgreSQL (DATABASE_URL set by the Makefile).
 """
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: a few examples and no deadline in `make test` (no timed tests); set
+# HYPOTHESIS_PROFILE=fuzz for many more, each failing if it takes over 2 s.
+hypothesis_settings.register_profile("suite", max_examples=25, deadline=None, database=None)
+hypothesis_settings.register_profile("fuzz", max_examples=2000, deadline=2000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client"}
 

@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -24,10 +23,10 @@ from newsdesk.sources.fetch.stream import fetch_stream
 from newsdesk.sources.models import Entry, Source
 from newsdesk.sources.polling import (
     PollOutcome,
-    apply_poll_results,
     claim_due_sources,
     fetch_request_for,
     read_result,
+    store_polls,
 )
 from newsdesk.sources.websub import renew_websub_leases
 from newsdesk.stories.assign import assign_articles, prepare_articles, settle_stories
@@ -49,7 +48,8 @@ def poll_now(source_ids: list[int]) -> list[PollOutcome]:
     """Fetch and store a batch of sources; hand new entries on. Returns the outcomes.
 
     Results are written in chunks while the rest of the batch is still being
-    fetched; each chunk is parsed first, then stored in one transaction.
+    fetched; each chunk is parsed first, then stored in one transaction (source by
+    source if one of them cannot be stored: see sources.polling.store_polls).
     """
     sources = list(Source.objects.filter(pk__in=source_ids).select_related("publisher"))
     requests = [fetch_request_for(s) for s in sources]
@@ -68,10 +68,9 @@ def _store_polls(polls: list[tuple[Source, FetchResult]]) -> list[PollOutcome]:
     if not polls:
         return []
     reads = [read_result(source, result) for source, result in polls]
-    with transaction.atomic():
-        outcomes = apply_poll_results(
-            [(source, result, read) for (source, result), read in zip(polls, reads, strict=True)]
-        )
+    outcomes = store_polls(
+        [(source, result, read) for (source, result), read in zip(polls, reads, strict=True)]
+    )
     to_extract, feed_only = [], []
     for (source, _), outcome in zip(polls, outcomes, strict=True):
         changed = outcome.new_entry_ids + outcome.updated_entry_ids

@@ -8,13 +8,14 @@ bulk, once per (source, identity key); an entry whose content changed is updated
 and marked for extraction again.
 """
 
+import logging
 import random
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,7 +23,11 @@ from newsdesk.sources.entries import FeedError, ParsedEntry, ParsedFeed
 from newsdesk.sources.fetch import FetchRequest, FetchResult
 from newsdesk.sources.models import Entry, Source
 
+log = logging.getLogger(__name__)
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
+# Failures of the database itself, not of one source's data: storing each source alone
+# would only fail again, so they end the task (the claims run out and it is retried).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # What a poll writes: only these, so that a poll that took a while does not overwrite
 # what was written meanwhile (a WebSub secret or lease, options edited in the admin).
 POLL_FIELDS = [
@@ -142,13 +147,23 @@ def backoff_seconds(error_count: int, retry_after: int | None) -> int:
 
 
 def read_result(source: Source, result: FetchResult) -> ParsedFeed | FeedError | None:
-    """Parse what a poll fetched (CPU only, no database): None when there is nothing to read."""
+    """Parse what a poll fetched (CPU only, no database): None when there is nothing to read.
+
+    Whatever the publisher sent, the answer is a feed or an error for this source alone:
+    a parser that fails in a way nobody foresaw must not cost the rest of the batch.
+    """
     if result.error is not None or result.not_modified:
         return None
     try:
         return parse_document(source, result)
     except FeedError as exc:
         return exc
+    except Exception as exc:
+        log.exception("source %s: reading %s failed", source.pk, result.final_url)
+        return FeedError(
+            f"feed {source.url}: could not be read ({describe_failure(exc)}); "
+            "the other sources were not affected; will retry later"
+        )
 
 
 _UNREAD = object()
@@ -163,14 +178,90 @@ def apply_poll_result(
     return apply_poll_results([(source, result, read)], now)[0]
 
 
+Poll = tuple[Source, FetchResult, ParsedFeed | FeedError | None]
+
+
+def store_polls(polls: list[Poll], now: datetime | None = None) -> list[PollOutcome]:
+    """Store a chunk of polls in one transaction; if it fails, store each source alone.
+
+    One source's write can fail for reasons of its own (a value the database refuses,
+    text that cannot be encoded, a constraint it breaks); that must cost the other
+    sources of the chunk nothing. Their entries are then stored source by source, each
+    with its own claim released, and the failing source gets the failure as its error
+    (shown by `sources list --broken` and the admin) and is polled again after a pause.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            return apply_poll_results(polls, now)
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception:
+        log.warning("a chunk of %d polls could not be stored together; storing each alone",
+                    len(polls), exc_info=True)
+    return [_store_alone(poll, now) for poll in polls]
+
+
+def _store_alone(poll: Poll, now: datetime) -> PollOutcome:
+    source = poll[0]
+    try:
+        # Forget what the failed attempt changed in memory (error counts, claims).
+        source.refresh_from_db(fields=POLL_FIELDS)
+        with transaction.atomic():
+            return apply_poll_results([poll], now)[0]
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Source.DoesNotExist:  # removed while it was being polled: nothing to store
+        return PollOutcome(source_id=source.pk, error="the source was removed")
+    except Exception as exc:
+        log.exception("source %s: what the poll brought could not be stored", source.pk)
+        return _record_store_failure(source, exc, now)
+
+
+def _record_store_failure(source: Source, exc: Exception, now: datetime) -> PollOutcome:
+    """Give the source the failure as its error, release its claim and back it off."""
+    try:
+        source.refresh_from_db(fields=POLL_FIELDS)  # as it was before the attempt
+    except Source.DoesNotExist:
+        return PollOutcome(source_id=source.pk, error="the source was removed")
+    source.last_polled_at, source.claimed_until = now, None
+    _record_error(
+        source,
+        f"feed {source.url}: not stored: storing what it sent failed ({describe_failure(exc)}); "
+        "nothing from this poll was kept and the other sources were not held back; "
+        "will retry later",
+        None,
+        now,
+    )
+    Source.objects.filter(pk=source.pk).update(
+        **{name: getattr(source, name) for name in STORE_FAILURE_FIELDS}
+    )
+    return PollOutcome(source_id=source.pk, error=source.last_error)
+
+
+STORE_FAILURE_FIELDS = [
+    "claimed_until", "last_polled_at", "error_count", "last_error", "last_error_at", "next_poll_at",
+]
+
+
+def describe_failure(exc: Exception, limit: int = 300) -> str:
+    """'ExceptionName: what it said', on one line, printable and short enough to show."""
+    detail = "".join(
+        char if char.isprintable() else ascii(char)[1:-1] for char in " ".join(str(exc).split())
+    )
+    if len(detail) > limit:
+        detail = detail[: limit - 1] + "…"
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
 def apply_poll_results(
-    polls: list[tuple[Source, FetchResult, ParsedFeed | FeedError | None]],
+    polls: list[Poll],
     now: datetime | None = None,
 ) -> list[PollOutcome]:
     """Store a chunk of polls at once: their entries in one insert, their sources in one update.
 
     Each poll comes with read_result()'s answer, so that parsing (CPU) happens before
-    the caller's transaction, not inside it.
+    the caller's transaction (store_polls), not inside it.
     """
     now = now or timezone.now()
     outcomes, with_entries = [], []
@@ -226,11 +317,11 @@ def _schedule_next(
         outcome.error = source.last_error
         return outcome
     if read is not None:
-        source.etag = result.etag or ""
-        source.last_modified = result.last_modified or ""
+        source.etag = _whole_or_nothing(result.etag, "etag")
+        source.last_modified = _whole_or_nothing(result.last_modified, "last_modified")
         source.warnings = "\n".join(read.warnings)[:5000]
         if read.hub_url and not source.websub_hub:
-            source.websub_hub = read.hub_url
+            source.websub_hub = _whole_or_nothing(read.hub_url, "websub_hub")
         if read.title and not source.title:
             source.title = read.title[:300]
         source.poll_interval = learnt_interval(
@@ -255,14 +346,26 @@ def _record_error(
         source.enabled = False
         source.disabled_reason = (
             f"The publisher says this address is gone for good (410). {message}"
-        )
+        )[: Source._meta.get_field("disabled_reason").max_length]
     source.next_poll_at = now + timedelta(seconds=backoff_seconds(source.error_count, retry_after))
 
 
 def _move_source(source: Source, new_url: str) -> None:
     """Follow a permanent redirect, unless another source already follows the new URL."""
+    if not _whole_or_nothing(new_url, "url"):
+        return
     if not Source.objects.filter(url=new_url).exclude(pk=source.pk).exists():
         source.url = new_url
+
+
+def _whole_or_nothing(value: str | None, field_name: str) -> str:
+    """value if it fits its column whole, else "": a cut ETag or address would be wrong.
+
+    Publishers' headers have no length limit, but the columns do, and PostgreSQL refuses
+    a value too long for one.
+    """
+    value = value or ""
+    return value if len(value) <= Source._meta.get_field(field_name).max_length else ""
 
 
 def store_entries(
