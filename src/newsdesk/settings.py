@@ -331,6 +331,9 @@ NEWSDESK_POSTMARK_WEBHOOK_PASSWORD = os.environ.get("NEWSDESK_POSTMARK_WEBHOOK_P
 NEWSDESK_SES_WEBHOOK_USERNAME = os.environ.get("NEWSDESK_SES_WEBHOOK_USERNAME", "")
 NEWSDESK_SES_WEBHOOK_PASSWORD = os.environ.get("NEWSDESK_SES_WEBHOOK_PASSWORD", "")
 
+# --- processes: `newsdesk run` gives up on a child that dies more often than this --------
+NEWSDESK_RESTART_LIMIT = env_limit("NEWSDESK_RESTART_LIMIT", (5, 300))
+
 # --- consent: non-essential services an operator enables (none by default) -------------
 # A JSON list; each service declares its purpose, the hosts it loads from and its cookies
 # with their durations (see the README). With none declared, no banner is shown.

@@ -1,7 +1,9 @@
 """`newsdesk run`: everything on one machine — web server, task worker, scheduler.
 
 On first start it prepares the embedded default: migrates, creates an admin account
-and imports the bundled list of sources. Ctrl-C stops all three.
+and imports the bundled list of sources. A process that dies is started again
+(newsdesk.processes); if one keeps dying, all stop and the exit status is 1. Ctrl-C
+stops all three.
 """
 
 import os
