@@ -1,13 +1,18 @@
 """Hand-offs between the steps, and recovery of work a killed worker left behind."""
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from newsdesk import pipeline
 from newsdesk.articles.models import Article
+from newsdesk.sources.fetch import FetchResult
 from newsdesk.sources.models import Entry, Publisher, Source
+from newsdesk.sources.polling import apply_poll_result
 from newsdesk.stories.models import StoryArticle
 
 
@@ -60,3 +65,85 @@ def test_a_second_hand_on_stores_nothing_twice(feed_only_source):
     pipeline.hand_on([e.pk], fetch_pages=False)
     pipeline.hand_on([e.pk], fetch_pages=False)
     assert Article.objects.count() == 1 and StoryArticle.objects.count() == 1
+
+
+JAVASCRIPT_LINKS = json.dumps({
+    "version": "https://jsonfeed.org/version/1.1",
+    "items": [
+        {"id": f"trap-{n}", "url": url, "title": f"Click me {n}",
+         "content_text": "Nothing behind this link is a page."}
+        for n, url in enumerate(
+            ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,<b>hi</b>"]
+        )
+    ],
+}).encode()
+
+
+@pytest.mark.parametrize("fetch_pages", [True, False], ids=["pages", "feed only"])
+def test_entries_whose_only_link_was_refused_end_failed_with_the_reason(
+    feed_only_source, settings, fetch_pages
+):
+    settings.NEWSDESK_STALLED_SECONDS = 600
+    feed_only_source.fetch_pages = fetch_pages
+    feed_only_source.save()
+    fetched = FetchResult(
+        requested_url=feed_only_source.url, final_url=feed_only_source.url, status=200,
+        headers=CIMultiDictProxy(CIMultiDict({"Content-Type": "application/feed+json"})),
+        body=JAVASCRIPT_LINKS,
+    )
+    outcome = apply_poll_result(feed_only_source, fetched)
+    assert len(outcome.new_entry_ids) == 3
+
+    pipeline.hand_on(outcome.new_entry_ids, fetch_pages=fetch_pages)
+
+    for stored in Entry.objects.filter(source=feed_only_source):
+        assert stored.link == ""
+        assert stored.state == Entry.State.FAILED
+        assert stored.error == pipeline.NO_LINK
+    assert not Article.objects.exists()  # no article at the address ""
+    Entry.objects.update(fetched_at=timezone.now() - timedelta(hours=1))
+    assert pipeline.resume_stalled_work() == (0, 0), "queued again by the recovery"
+
+
+def test_a_page_the_guarded_client_refuses_ends_its_entry_with_the_refusal(
+    feed_only_source, settings
+):
+    settings.NEWSDESK_FETCH_ALLOW_NETWORKS = []
+    feed_only_source.fetch_pages = True
+    feed_only_source.save()
+    refused = entry(feed_only_source, 1, 0)
+    Entry.objects.filter(pk=refused.pk).update(link="http://10.0.0.1/ferry-strike")
+
+    pipeline.extract_now([refused.pk])
+
+    refused.refresh_from_db()
+    assert refused.state == Entry.State.FAILED
+    assert "refused to connect to 10.0.0.1" in refused.error
+
+
+def test_task_rows_a_killed_worker_left_running_are_closed_as_failed(
+    feed_only_source, settings
+):
+    settings.NEWSDESK_STALLED_SECONDS = 600
+    now = timezone.now()
+
+    def task_row(status, started_minutes_ago):
+        return DBTaskResult.objects.create(
+            task_path="newsdesk.pipeline.extract_entries",
+            args_kwargs={"args": [[1, 2]], "kwargs": {}},
+            backend_name="default",
+            queue_name="default",
+            run_after=now,
+            status=status,
+            started_at=now - timedelta(minutes=started_minutes_ago),
+        )
+
+    lost, busy, waiting = task_row("RUNNING", 30), task_row("RUNNING", 2), task_row("READY", 30)
+
+    pipeline.resume_stalled_work(now)
+
+    for row in (lost, busy, waiting):
+        row.refresh_from_db()
+    assert lost.status == "FAILED" and lost.finished_at == now
+    assert "WorkerLost" in lost.traceback and lost.exception_class_path.endswith("WorkerLost")
+    assert busy.status == "RUNNING" and waiting.status == "READY"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from newsdesk.articles.extract import FeedHint, extract
 from newsdesk.articles.models import Article
 from newsdesk.articles.store import store_article
+from newsdesk.lost_tasks import fail_lost_tasks
 from newsdesk.sources.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_many
 from newsdesk.sources.fetch.stream import fetch_stream
 from newsdesk.sources.models import Entry, Source
@@ -104,8 +105,7 @@ def poll_sources(source_ids: list[int]) -> int:
 
 def extract_now(entry_ids: list[int]) -> list[int]:
     """Fetch each entry's page through the guarded client, extract it, store the article."""
-    entries = list(Entry.objects.filter(pk__in=entry_ids).select_related("source__publisher"))
-    entries = [e for e in entries if e.link]
+    entries = with_links(Entry.objects.filter(pk__in=entry_ids).select_related("source__publisher"))
     requests = [
         FetchRequest(
             url=e.link,
@@ -126,12 +126,10 @@ def extract_now(entry_ids: list[int]) -> list[int]:
             link=entry.link,
         )
         if result.error is not None or not result.body:
-            log.info(
-                "entry %s: page not used: %s",
-                entry.pk,
-                result.error.message if result.error else "empty page",
-            )
+            reason = result.error.message if result.error else f"page {entry.link}: empty page"
+            log.info("entry %s: page not used: %s", entry.pk, reason)
             article = store_article(entry, status=Article.Status.FAILED)
+            Entry.objects.filter(pk=entry.pk).update(error=reason)
         else:
             extraction = extract(
                 result.body, result.final_url, headers=result.headers, feed_hint=hint
@@ -154,10 +152,27 @@ def store_feed_entries(entry_ids: list[int]) -> int:
 
 def store_feed_articles(entry_ids: list[int]) -> list[int]:
     """Articles from the feed's own content, for sources whose pages we must not fetch."""
-    entries = Entry.objects.filter(pk__in=entry_ids).select_related("source__publisher")
+    entries = with_links(Entry.objects.filter(pk__in=entry_ids).select_related("source__publisher"))
     article_ids = [store_article(entry, status=Article.Status.FEED_ONLY).pk for entry in entries]
     hand_to_clustering(article_ids)
     return article_ids
+
+
+NO_LINK = (
+    "no page to fetch or link to: the feed gives this entry no http(s) link "
+    "(javascript:, file: and data: links are refused when the feed is read)"
+)
+
+
+def with_links(entries) -> list[Entry]:
+    """The entries that have a link. The others end here, failed with the reason: with no
+    page and no address for "Read more" there is no article, and left new they would be
+    queued again by every recovery round."""
+    entries = list(entries)
+    linkless = [entry.pk for entry in entries if not entry.link]
+    if linkless:
+        Entry.objects.filter(pk__in=linkless).update(state=Entry.State.FAILED, error=NO_LINK)
+    return [entry for entry in entries if entry.link]
 
 
 def hand_to_clustering(article_ids: list[int]) -> None:
@@ -213,11 +228,14 @@ def resume_stalled_work(now=None) -> tuple[int, int]:
     An entry still waiting for extraction, or an article still without a story, some
     minutes after it was stored, lost its task (the worker died between the commit and
     the enqueue, or while running it). Both steps are idempotent, so queueing them
-    again is safe even if the first task is still alive.
+    again is safe even if the first task is still alive. Task rows such a worker left
+    marked as running are closed as failed (newsdesk.lost_tasks).
     """
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.NEWSDESK_STALLED_SECONDS)
-    stalled = Entry.objects.filter(state=Entry.State.NEW, fetched_at__lt=cutoff)
+    stalled = Entry.objects.filter(state=Entry.State.NEW, fetched_at__lt=cutoff).order_by(
+        "fetched_at"
+    )
     entries = 0
     for fetch_pages in (True, False):
         ids = list(
@@ -234,6 +252,8 @@ def resume_stalled_work(now=None) -> tuple[int, int]:
     )
     if orphans:  # prepared when they were stored (else the consumer prepares them)
         cluster_articles.enqueue(orphans)
+    if lost := fail_lost_tasks(started_before=cutoff, now=now):
+        log.warning("%d tasks left running by stopped workers marked failed", lost)
     return entries, len(orphans)
 
 

@@ -197,8 +197,11 @@ def store_polls(polls: list[Poll], now: datetime | None = None) -> list[PollOutc
     except DATABASE_UNAVAILABLE:
         raise
     except Exception:
-        log.warning("a chunk of %d polls could not be stored together; storing each alone",
-                    len(polls), exc_info=True)
+        log.warning(
+            "a chunk of %d polls could not be stored together; storing each alone",
+            len(polls),
+            exc_info=True,
+        )
     return [_store_alone(poll, now) for poll in polls]
 
 
@@ -240,7 +243,12 @@ def _record_store_failure(source: Source, exc: Exception, now: datetime) -> Poll
 
 
 STORE_FAILURE_FIELDS = [
-    "claimed_until", "last_polled_at", "error_count", "last_error", "last_error_at", "next_poll_at",
+    "claimed_until",
+    "last_polled_at",
+    "error_count",
+    "last_error",
+    "last_error_at",
+    "next_poll_at",
 ]
 
 
