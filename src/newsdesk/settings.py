@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from newsdesk.core.private_files import make_private, make_sqlite_private, write_private
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("NEWSDESK_VAR_DIR", Path.cwd() / "var")).resolve()
 
@@ -69,6 +71,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("NEWSDESK_TEST_SQLITE", "")}
+    _sqlite_file = str(DATABASES["default"]["NAME"])
+    if _sqlite_file not in ("", ":memory:") and not _sqlite_file.startswith("file:"):
+        # Subscribers and password hashes: readable by the desk's own user alone.
+        make_sqlite_private(Path(_sqlite_file))
 USING_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if USING_POSTGRESQL and os.environ.get("NEWSDESK_TEST_DATABASE_NAME"):
     # Lets two test runs share one server without fighting over test_<name>.
@@ -85,8 +91,8 @@ if not SECRET_KEY:
     key_file = VAR_DIR / "secret_key"
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        write_private(key_file, secrets.token_urlsafe(50))
+    make_private(key_file)
     SECRET_KEY = key_file.read_text().strip()
 
 DEBUG = env_bool("NEWSDESK_DEBUG")
