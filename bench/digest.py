@@ -37,79 +37,10 @@ from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from pathlib import Path
 
-from common import cpu_seconds, free_port, peak_rss_mb, say
+from common import peak_rss_mb, say
+from smtp_sink import SinkProcess
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-
-
-
-
-# --- the sink: a separate process, so that its CPU use is its own ---------------------------
-
-SINK = r"""
-import asyncio, sys, time
-from aiosmtpd.controller import Controller
-
-port, path = int(sys.argv[1]), sys.argv[2]
-out = open(path, "a", buffering=1)
-
-class Sink:
-    async def handle_DATA(self, server, session, envelope):
-        data = envelope.content
-        start = data.find(b"\nMessage-ID:")
-        if start < 0:
-            start = data.find(b"\nMessage-Id:")
-        end = data.find(b"\r\n", start + 1)
-        out.write(f"{data[start + 12:end].strip().decode()} {len(data)}\n")
-        return "250 OK"
-
-controller = Controller(Sink(), hostname="127.0.0.1", port=port)
-controller.start()
-print("ready", flush=True)
-try:
-    sys.stdin.read()
-finally:
-    controller.stop()
-"""
-
-
-class SinkProcess:
-    def __init__(self, workdir: Path, name: str):
-        self.port = free_port()
-        self.path = workdir / f"sink-{name}.txt"
-        self.path.touch()
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", SINK, str(self.port), str(self.path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        if self.process.stdout.readline().strip() != "ready":
-            raise SystemExit("bench/digest.py: the SMTP sink did not start")
-
-    def count(self) -> int:
-        with open(self.path, "rb") as handle:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-
-    def records(self) -> list[tuple[str, int]]:
-        rows = []
-        for line in self.path.read_text().splitlines():
-            message_id, _, size = line.rpartition(" ")
-            rows.append((message_id, int(size)))
-        return rows
-
-    def cpu_seconds(self) -> float:
-        return cpu_seconds(self.process.pid)
-
-    def stop(self) -> None:
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
-
-
-
-
 
 
 # --- the database -------------------------------------------------------------------------------

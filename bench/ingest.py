@@ -31,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import cpu_seconds, free_port, peak_rss_mb, say
+from common import cpu_seconds, free_port, peak_rss_mb, proc_tree, say
 
 ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY = 64
@@ -40,26 +40,6 @@ FARM_HOSTS = 100
 
 
 # --- processes and their resources ---------------------------------------------------------
-
-
-def proc_tree(pid: int) -> list[int]:
-    """pid and all its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo.extend(children.get(current, []))
-    return tree
 
 
 class Desk:
