@@ -49,7 +49,7 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from common import free_port, proc_tree, say
+from common import free_port, fresh_postgres_database, proc_tree, say
 from smtp_sink import SinkProcess
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,15 +177,7 @@ def prepare_database(url: str | None, workdir: Path) -> str:
     if not url:
         return f"sqlite:///{workdir / 'chaos.sqlite3'}"
     if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        admin_url, name = url.rsplit("/", 1)[0] + "/postgres", url.rsplit("/", 1)[1]
-        try:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{name}"')
-        except psycopg.Error as error:
-            raise SystemExit(f"bench/chaos.py: PostgreSQL at {admin_url}: {error}") from None
+        fresh_postgres_database(url, "bench/chaos.py")
     return url
 
 

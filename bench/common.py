@@ -1,4 +1,5 @@
-"""What every benchmark script needs: progress on stderr, a free port, /proc readings."""
+"""What every benchmark script needs: progress on stderr, a free port, /proc readings, a
+fresh PostgreSQL database."""
 
 import os
 import socket
@@ -58,3 +59,16 @@ def proc_tree(pid: int) -> list[int]:
         tree.append(current)
         todo.extend(children.get(current, []))
     return tree
+
+
+def fresh_postgres_database(url: str, script: str) -> None:
+    """Drop and create the database url names (each benchmark is given one of its own)."""
+    import psycopg
+
+    admin_url, name = url.rsplit("/", 1)[0] + "/postgres", url.rsplit("/", 1)[1]
+    try:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:
+        raise SystemExit(f"{script}: PostgreSQL at {admin_url}: {error}") from None

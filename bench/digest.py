@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from pathlib import Path
 
-from common import peak_rss_mb, say
+from common import fresh_postgres_database, peak_rss_mb, say
 from smtp_sink import SinkProcess
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,16 +145,7 @@ def run(env, *args, timeout=3600) -> str:
 
 def prepare_database(args, env, workdir: Path) -> None:
     if args.database == "postgresql":
-        import psycopg
-
-        admin_url = args.pg_url.rsplit("/", 1)[0] + "/postgres"
-        name = args.pg_url.rsplit("/", 1)[1]
-        try:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                conn.execute(f'CREATE DATABASE "{name}"')
-        except psycopg.Error as error:
-            raise SystemExit(f"bench/digest.py: PostgreSQL at {admin_url}: {error}") from None
+        fresh_postgres_database(args.pg_url, "bench/digest.py")
         env["DATABASE_URL"] = args.pg_url
     else:
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"

@@ -31,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import cpu_seconds, free_port, peak_rss_mb, proc_tree, say
+from common import cpu_seconds, free_port, fresh_postgres_database, peak_rss_mb, proc_tree, say
 
 ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY = 64
@@ -217,13 +217,7 @@ def main() -> None:
         "SECRET_KEY": "bench-only-secret",
     }
     if args.database == "postgresql":
-        import psycopg
-
-        admin_url = args.pg_url.rsplit("/", 1)[0] + "/postgres"
-        name = args.pg_url.rsplit("/", 1)[1]
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+        fresh_postgres_database(args.pg_url, "bench/ingest.py")
         env["DATABASE_URL"] = args.pg_url
     else:
         env.pop("DATABASE_URL", None)
