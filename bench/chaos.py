@@ -13,7 +13,9 @@ the desk is back to normal: no entry still `new`, no article without a story, no
 delivery still queued or being sent. Then it prints:
 
 - entries lost: items the simulator's feeds listed that were never stored (every farm
-  generation and, fetched again at the end, every publisher feed item);
+  generation and, fetched again at the end, every publisher feed item; a farm generation
+  starts only once every farm feed has been polled since the last one, since its items
+  vanish with it);
 - entries duplicated: one item stored as two entries (same source and link), and
   articles duplicated: one entry made into two articles;
 - articles without a story;
@@ -222,14 +224,16 @@ def wait_until(label: str, done, groups: list[DeskGroup], timeout: float) -> flo
 
 
 def run_for(seconds: float, groups: list[DeskGroup], events: list[tuple[float, object]]) -> None:
-    """Keep the groups running for `seconds`, calling each event's action at its offset."""
+    """Keep the groups running for `seconds`, calling each event's action from its offset
+    on; an action that answers False is tried again a moment later."""
     started = time.monotonic()
     pending = sorted(events, key=lambda event: event[0])
     while time.monotonic() - started < seconds or pending:
         for group in groups:
             group.ensure_running()
-        while pending and time.monotonic() - started >= pending[0][0]:
-            pending.pop(0)[1]()
+        for event in [e for e in pending if time.monotonic() - started >= e[0]]:
+            if event[1]() is not False:
+                pending.remove(event)
         time.sleep(0.2)
 
 
@@ -438,13 +442,20 @@ def main() -> int:
         )
 
         killer = Killer(groups, rng)
-        generations = 1
+        generations, generation_since = 1, timezone.now()
 
-        def bump() -> None:
-            nonlocal generations
+        def bump() -> bool:
+            """A new farm generation, once every farm feed was polled since the last one:
+            a real feed keeps its items for days, the farm's vanish at the next generation,
+            so it must not outrun a desk that is slow to poll while it recovers."""
+            nonlocal generations, generation_since
+            if farm.filter(last_polled_at__lt=generation_since).exists():
+                return False
+            generation_since = timezone.now()
             sim_call(sim, "/_sim/farm/bump", post=True)
             generations += 1
             say(f"  farm generation {generations}")
+            return True
 
         polling_seconds = args.bumps * args.bump_seconds
         say(f"polling for {polling_seconds:.0f} s with {polling_kills} kills ...")
