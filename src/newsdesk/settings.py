@@ -120,6 +120,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarding headers are removed unless a trusted proxy sent them (issue 14).
+    "newsdesk.core.proxies.TrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsdesk.web.middleware.SiteHeadersMiddleware",
@@ -147,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "newsdesk.web.context.site",
+                "newsdesk.newsletter.context.signup_form",
             ],
         },
     }
@@ -345,6 +348,8 @@ CSRF_COOKIE_HTTPONLY = True
 _tls = NEWSDESK_BASE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _tls
 SECURE_HSTS_SECONDS = 31536000 if _tls else 0
+# Believed only from NEWSDESK_TRUSTED_PROXIES: core.proxies.TrustedProxyHeadersMiddleware
+# removes X-Forwarded-* from every other peer's requests (and `serve` tells gunicorn the same).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NEWSDESK_TRUSTED_PROXIES else None
 X_FRAME_OPTIONS = "DENY"
 

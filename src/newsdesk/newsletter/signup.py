@@ -38,13 +38,13 @@ class SignupResult:
 
 
 def screen_request(request, data) -> None:
-    """The checks that need no address: origin, traps, the limit per client IP."""
+    """The checks that need no address: origin, traps, the limit per client."""
     defences.check_origin(request)
     defences.check_traps(data)
     from newsdesk.newsletter import pow as proof_of_work
 
     proof_of_work.check(data)
-    defences.check_ip_rate(defences.client_ip(request))
+    defences.check_client_rate(request)
 
 
 def sign_up(request, data, *, source: str) -> SignupResult:
