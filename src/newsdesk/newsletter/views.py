@@ -38,7 +38,11 @@ from newsdesk.newsletter.signup import (
     request_more_like,
     sign_up,
 )
-from newsdesk.newsletter.subscriptions import confirm_subscriber, unsubscribe_subscriber
+from newsdesk.newsletter.subscriptions import (
+    STOPPED_STATES,
+    confirm_subscriber,
+    unsubscribe_subscriber,
+)
 from newsdesk.newsletter.tokens import LinkError, read_token
 from newsdesk.stories.models import Story
 
@@ -197,6 +201,9 @@ def unsubscribe(request, token):
             return HttpResponse(f"{error}\n", status=400, content_type="text/plain")
         return _link_error(request, error)
     with speaking_to(subscriber) as mark:
+        if request.method == "GET" and subscriber.state in STOPPED_STATES:
+            return mark(render(request, "newsletter/unsubscribed.html",
+                               {"subscriber": subscriber, "already": True}))
         if request.method == "GET":
             return mark(render(request, "newsletter/unsubscribe.html",
                                {"subscriber": subscriber}))
