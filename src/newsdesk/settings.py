@@ -102,7 +102,8 @@ NEWSDESK_TRUSTED_PROXIES = env_list("NEWSDESK_TRUSTED_PROXIES")
 
 # --- applications ---------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on our StaffAdminSite: login throttle, optional TOTP (issue 14).
+    "newsdesk.staff.admin_config.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -110,12 +111,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "newsdesk.sources",
     "newsdesk.articles",
     "newsdesk.stories",
     "newsdesk.web",
     "newsdesk.consent",
     "newsdesk.newsletter",
+    "newsdesk.staff",
     "newsdesk",
 ]
 
@@ -131,6 +135,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for the admin
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -333,6 +338,23 @@ NEWSDESK_POSTMARK_WEBHOOK_USERNAME = os.environ.get("NEWSDESK_POSTMARK_WEBHOOK_U
 NEWSDESK_POSTMARK_WEBHOOK_PASSWORD = os.environ.get("NEWSDESK_POSTMARK_WEBHOOK_PASSWORD", "")
 NEWSDESK_SES_WEBHOOK_USERNAME = os.environ.get("NEWSDESK_SES_WEBHOOK_USERNAME", "")
 NEWSDESK_SES_WEBHOOK_PASSWORD = os.environ.get("NEWSDESK_SES_WEBHOOK_PASSWORD", "")
+
+# --- staff: the admin's login (issue 14; newsdesk/staff/) ------------------------------
+# Failed logins per (user name, client) before logins for that pair are refused with 429
+# for the same number of seconds.
+NEWSDESK_ADMIN_LOGIN_LIMIT = env_limit("NEWSDESK_ADMIN_LOGIN_LIMIT", (10, 15 * 60))
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("NEWSDESK_PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Two-factor authentication (django-otp) is optional per account; authenticator apps show
+# this name beside the code. (The admin shows a device's QR code to superusers.)
+OTP_TOTP_ISSUER = NEWSDESK_SITE_NAME
 
 # --- consent: non-essential services an operator enables (none by default) -------------
 # A JSON list; each service declares its purpose, the hosts it loads from and its cookies
