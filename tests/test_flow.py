@@ -83,6 +83,7 @@ def test_a_reader_subscribes_confirms_and_finds_a_digest_in_the_outbox(followed,
 
     from django.core import mail
 
+    from newsdesk.newsletter.defences import form_started
     from newsdesk.newsletter.models import OutboxMessage, Subscriber
 
     settings.MAILERS = {"default": {"BACKEND": "newsdesk.newsletter.outbox.OutboxBackend"}}
@@ -93,7 +94,7 @@ def test_a_reader_subscribes_confirms_and_finds_a_digest_in_the_outbox(followed,
     assert "@" in page.content.decode()  # says what is wrong with the address
     assert not OutboxMessage.objects.exists()
 
-    started = int(time.time()) - 30
+    started = form_started(time.time() - 30)
     client.post(
         "/newsletter/subscribe/",
         {"email": "reader@example.org", "started": started, "website": ""},

@@ -108,7 +108,8 @@ NEWSDESK_TRUSTED_PROXIES = env_list("NEWSDESK_TRUSTED_PROXIES")
 
 # --- applications ---------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on our StaffAdminSite: login throttle, optional TOTP (issue 14).
+    "newsdesk.staff.admin_config.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -116,16 +117,21 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "newsdesk.sources",
     "newsdesk.articles",
     "newsdesk.stories",
     "newsdesk.web",
     "newsdesk.consent",
     "newsdesk.newsletter",
+    "newsdesk.staff",
     "newsdesk",
 ]
 
 MIDDLEWARE = [
+    # First: forwarding headers are removed unless a trusted proxy sent them (issue 14).
+    "newsdesk.core.proxies.TrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsdesk.web.middleware.SiteHeadersMiddleware",
@@ -135,6 +141,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for the admin
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -153,6 +160,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "newsdesk.web.context.site",
+                "newsdesk.newsletter.context.signup_form",
             ],
         },
     }
@@ -340,6 +348,23 @@ NEWSDESK_SES_WEBHOOK_PASSWORD = os.environ.get("NEWSDESK_SES_WEBHOOK_PASSWORD", 
 # --- processes: `newsdesk run` gives up on a child that dies more often than this --------
 NEWSDESK_RESTART_LIMIT = env_limit("NEWSDESK_RESTART_LIMIT", (5, 300))
 
+# --- staff: the admin's login (issue 14; newsdesk/staff/) ------------------------------
+# Failed logins per (user name, client) before logins for that pair are refused with 429
+# for the same number of seconds.
+NEWSDESK_ADMIN_LOGIN_LIMIT = env_limit("NEWSDESK_ADMIN_LOGIN_LIMIT", (10, 15 * 60))
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("NEWSDESK_PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Two-factor authentication (django-otp) is optional per account; authenticator apps show
+# this name beside the code. (The admin shows a device's QR code to superusers.)
+OTP_TOTP_ISSUER = NEWSDESK_SITE_NAME
+
 # --- consent: non-essential services an operator enables (none by default) -------------
 # A JSON list; each service declares its purpose, the hosts it loads from and its cookies
 # with their durations (see the README). With none declared, no banner is shown.
@@ -354,6 +379,8 @@ CSRF_COOKIE_HTTPONLY = True
 _tls = NEWSDESK_BASE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _tls
 SECURE_HSTS_SECONDS = 31536000 if _tls else 0
+# Believed only from NEWSDESK_TRUSTED_PROXIES: core.proxies.TrustedProxyHeadersMiddleware
+# removes X-Forwarded-* from every other peer's requests (and `serve` tells gunicorn the same).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NEWSDESK_TRUSTED_PROXIES else None
 X_FRAME_OPTIONS = "DENY"
 

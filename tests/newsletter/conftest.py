@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 from newsletter_support import BASE_URL, RecordingHandler, free_port
 
+from newsdesk.newsletter.defences import form_started
 from newsdesk.sources.models import Publisher, Topic
 from newsdesk.stories.models import Story
 
@@ -64,8 +65,8 @@ def fresh_cache(settings):
 
 @pytest.fixture
 def started():
-    """A form render time far enough in the past to pass the minimum fill time."""
-    return str(int(time.time()) - 30)
+    """A form's signed render time, far enough in the past to pass the minimum fill time."""
+    return form_started(time.time() - 30)
 
 
 @pytest.fixture

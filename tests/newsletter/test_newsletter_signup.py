@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from newsdesk.newsletter import pow as proof_of_work
+from newsdesk.newsletter.defences import form_started
 from newsdesk.newsletter.models import Subscriber
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +89,12 @@ def test_footer_form_needs_no_csrf_cookie(started):
     assert len(mail.outbox) == 1
 
 
-def test_post_from_another_website_is_refused(client, started):
+@pytest.mark.parametrize(
+    "headers", [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}]
+)
+def test_post_from_another_website_is_refused(client, started, headers):
     response = client.post(FORM, {"email": "anna@example.org", "started": started},
-                           headers={"Origin": "https://evil.example"})
+                           headers=headers)
     assert response.status_code == 403
     assert b"sent from another website" in response.content
     assert not mail.outbox
@@ -110,10 +114,19 @@ def test_honeypot_gets_the_success_page_but_nothing_is_sent_or_stored(client, st
     assert not mail.outbox and not Subscriber.objects.exists()
 
 
-@pytest.mark.parametrize("started_value", ["now", "", "not-a-time", "future"])
-def test_form_sent_faster_than_a_person_types_is_refused(client, started_value):
+@pytest.mark.parametrize(
+    "started_value", ["now", "", "not-a-time", "future", "unsigned", "forged"]
+)
+def test_form_sent_faster_than_a_person_types_or_with_a_forged_time_is_refused(
+    client, started_value
+):
     now = int(time.time())
-    value = {"now": str(now), "future": str(now + 600)}.get(started_value, started_value)
+    value = {
+        "now": form_started(now),
+        "future": form_started(now + 600),
+        "unsigned": str(now - 30),  # a time long enough ago, but not one we signed
+        "forged": f"{now - 30}:" + form_started(now).partition(":")[2],  # a signature moved
+    }.get(started_value, started_value)
     response = client.post(FORM, {"email": "anna@example.org", "started": value})
     assert response.status_code == 400
     assert b"quicker than a person usually fills in a form" in response.content
@@ -153,6 +166,21 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(client, 
     assert from_client("b@example.org", "198.51.100.2").status_code == 200
     # A forged left-most entry does not make a new client: the proxy appended the real one.
     assert from_client("c@example.org", "203.0.113.9, 198.51.100.1").status_code == 429
+
+
+def test_one_ipv6_network_shares_one_limit_however_many_addresses_it_uses(client, started,
+                                                                          settings):
+    settings.NEWSDESK_SIGNUP_LIMIT_IP = (2, 3600)
+
+    def from_address(email, address):
+        return client.post(FORM, {"email": email, "started": started},
+                           REMOTE_ADDR=address).status_code
+
+    assert from_address("a@example.org", "2001:db8:1:2::1") == 200
+    assert from_address("b@example.org", "2001:db8:1:2:ffff:ffff:ffff:fffe") == 200
+    assert from_address("c@example.org", "2001:db8:1:2:abcd::9") == 429
+    assert from_address("d@example.org", "2001:db8:1:3::1") == 200  # the next /64
+
 
 
 def test_rate_limit_per_address_and_per_domain(client, started, settings):
@@ -279,7 +307,7 @@ def test_rate_limit_counters_are_kept_in_the_shared_database_cache(client, start
     with connection.cursor() as cursor:
         cursor.execute("SELECT cache_key FROM newsdesk_cache")
         keys = [row[0] for row in cursor.fetchall()]
-    assert any("newsletter:rate:ip:" in key for key in keys)
+    assert any("newsdesk:rate:signup-client:" in key for key in keys)
     assert post_form(client, "b@example.org", started).status_code == 429
 
 
@@ -294,7 +322,7 @@ def test_taking_the_suggestion_right_away_is_not_mistaken_for_a_bot(client, star
 
 
 def test_form_refused_as_too_fast_comes_back_with_a_time_that_will_pass(client):
-    future = str(int(time.time()) + 600)
+    future = form_started(time.time() + 600)
     page = client.post(FORM, {"email": "anna@example.org", "started": future}).content.decode()
     assert f'value="{future}"' not in page
 

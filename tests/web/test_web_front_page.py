@@ -136,7 +136,7 @@ def test_footer_has_newsletter_form_with_bot_defences_and_cookie_links(client):
     subscribe_url = reverse("newsletter:subscribe")
     assert f'<form class="subscribe" method="post" action="{subscribe_url}">' in html
     assert 'name="email"' in html
-    assert re.search(r'<input type="hidden" name="started" value="\d{10}">', html)
+    assert re.search(r'<input type="hidden" name="started" value="\d{10}:[\w-]+">', html)
     assert 'name="website"' in html and 'class="hp"' in html
     assert reverse("web:cookie_settings") in html and reverse("web:privacy") in html
     assert not re.search(r'<script(?! type="application/ld\+json")', html)

@@ -129,8 +129,8 @@ def test_a_refresh_that_never_stores_lets_another_caller_try(tiers, clock):
     assert cache.get("page") is None
 
 
-def test_the_header_list_beside_an_expired_page_is_served_without_a_claim(tiers, clock):
-    """Claiming it too would have the page rendered twice: once per claim."""
+def test_an_expired_value_that_is_not_a_page_is_served_without_a_claim(tiers, clock):
+    """Only pages are rendered anew by one claimant; any other value stays until replaced."""
     cache, _shared = tiers
     cache.set("headers", ["Accept-Language"], 30)
     clock.advance(31)

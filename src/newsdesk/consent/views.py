@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from newsdesk.web.origin import refuse_cross_origin
+from newsdesk.core.origin import is_cross_origin
 
 from . import state
 from .services import declared_purposes, declared_services, necessary_cookies, policy_version
@@ -46,9 +46,8 @@ def cookie_settings(request):
 @csrf_exempt
 @require_POST
 def record_choice(request):
-    refused = refuse_cross_origin(request)
-    if refused is not None:
-        return refused
+    if is_cross_origin(request):
+        return render(request, "consent/cross_origin.html", status=403)
     action = request.POST.get("action", "")
     next_url = _safe_next(request, reverse("web:front"))
     if action == "choose":

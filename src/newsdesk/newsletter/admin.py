@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from newsdesk.newsletter.digest import preview
 from newsdesk.newsletter.models import Delivery, Edition, MailEvent, OutboxMessage, Subscriber
+from newsdesk.newsletter.subscriptions import STOPPED_STATES
 
 
 def _edition_count(field: str, description: str):
@@ -61,8 +62,15 @@ class SubscriberAdmin(admin.ModelAdmin):
         "unsubscribed_at",
         "last_digest_at",
         "soft_bounces",
+        "confirm_version",
     )
     filter_horizontal = ("topics", "publishers")
+
+    def save_model(self, request, obj, form, change):
+        """An editor who stops a subscription here retires its old confirm links too."""
+        if change and "state" in form.changed_data and obj.state in STOPPED_STATES:
+            obj.confirm_version += 1
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Next digest")
     def preview_link(self, subscriber):

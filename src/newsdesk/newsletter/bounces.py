@@ -22,6 +22,7 @@ from flufl.bounce import all_failures
 
 from newsdesk.newsletter.models import Delivery, MailEvent, Subscriber
 from newsdesk.newsletter.sending import delivery_from_verp
+from newsdesk.newsletter.subscriptions import stop_mailing
 
 log = logging.getLogger(__name__)
 
@@ -138,18 +139,18 @@ def _act(subscriber, delivery, kind) -> None:
         state__in=[Subscriber.State.COMPLAINED, Subscriber.State.UNSUBSCRIBED]
     )
     if kind == MailEvent.Kind.COMPLAINT:
-        Subscriber.objects.filter(pk=subscriber.pk).update(state=Subscriber.State.COMPLAINED)
+        stop_mailing(Subscriber.objects.filter(pk=subscriber.pk), Subscriber.State.COMPLAINED)
         return
     if delivery is not None:
         Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.BOUNCED)
     if kind == MailEvent.Kind.HARD_BOUNCE:
-        active.update(state=Subscriber.State.BOUNCED)
+        stop_mailing(active, Subscriber.State.BOUNCED)
         return
     limit = settings.NEWSDESK_SOFT_BOUNCE_LIMIT
     subscriber.soft_bounces += 1
     Subscriber.objects.filter(pk=subscriber.pk).update(soft_bounces=subscriber.soft_bounces)
     if subscriber.soft_bounces >= limit:
-        active.update(state=Subscriber.State.BOUNCED)
+        stop_mailing(active, Subscriber.State.BOUNCED)
 
 
 def handle_incoming(raw: bytes, envelope_recipients: list[str]) -> list[Finding]:

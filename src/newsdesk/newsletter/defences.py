@@ -4,23 +4,29 @@ Each check raises Refusal with a message a person can act on. Counters live in
 Django's cache (the database cache, or Redis in production), never in one
 process's memory, so limits hold across web processes and machines.
 
-Order matters and is the same on every path (see `screen_signup`): the honeypot,
-then the fill time and the optional proof of work, then the limit per client IP;
+Order matters and is the same on every path (see `signup.screen_request`): the origin,
+the honeypot, then the signed fill time and the optional proof of work, then the limit
+per client (an IPv4 address or an IPv6 /64, from core.client_address);
 the limits per address and per domain and the daily cap on confirmation mails to
 one address come after the address has been read.
 """
 
-import hashlib
-import ipaddress
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.conf import settings
-from django.core.cache import cache
+from django.core import signing
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from newsdesk.core.client_address import client_key
+from newsdesk.core.origin import is_cross_origin
+from newsdesk.core.ratelimit import count_in_window
+
+STARTED_SIGNER = signing.Signer(salt="newsdesk.newsletter.started")
+# A form older than this is treated like a forged one: load the page again.
+STARTED_MAX_AGE = 7 * 24 * 3600
 
 
 @dataclass
@@ -37,64 +43,16 @@ class Refusal(Exception):
         return f"{self.code}: {self.message}"
 
 
-# --- who is asking ----------------------------------------------------------------------
-
-
-def _networks(names: list[str]) -> list:
-    networks = []
-    for name in names:
-        try:
-            networks.append(ipaddress.ip_network(name, strict=False))
-        except ValueError:
-            continue  # a malformed entry trusts nothing rather than everything
-    return networks
-
-
-def client_ip(request) -> str:
-    """The visitor's address: REMOTE_ADDR, or X-Forwarded-For when REMOTE_ADDR is one of
-    NEWSDESK_TRUSTED_PROXIES (then the right-most hop that is not itself a trusted proxy,
-    since everything left of that was written by the client and can be forged)."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = _networks(settings.NEWSDESK_TRUSTED_PROXIES)
-    if not trusted or not _is_in(remote, trusted):
-        return remote
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    for hop in reversed([h for h in hops if h]):
-        if not _is_in(hop, trusted):
-            return hop if _is_ip(hop) else remote
-    return remote
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_in(address: str, networks: list) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
+# --- where the form was sent from --------------------------------------------------------
 
 
 def check_origin(request) -> None:
     """The sign-up endpoints use no CSRF cookie, so that public pages stay cacheable
-    (a documented exception); instead a browser's POST must come from our own origin.
-    Browsers send Origin on every POST; clients that send neither Origin nor Referer
-    are not browsers, so there is no visitor's session to ride on, and the bot defences
-    below still apply to them."""
-    origin = request.META.get("HTTP_ORIGIN") or ""
-    if not origin:
-        referer = request.META.get("HTTP_REFERER") or ""
-        if not referer:
-            return
-        parts = urlsplit(referer)
-        origin = f"{parts.scheme}://{parts.netloc}"
-    if origin == "null" or origin.rstrip("/") not in allowed_origins(request):
+    (a documented exception); instead a browser's POST must come from our own origin
+    (core.origin, the same check as the consent form's). Clients that send no Origin,
+    Sec-Fetch-Site or Referer are not browsers, so there is no visitor's session to ride
+    on, and the bot defences below still apply to them."""
+    if is_cross_origin(request):
         raise Refusal(
             "origin",
             _("This form was sent from another website. Please sign up on our own page."),
@@ -102,15 +60,22 @@ def check_origin(request) -> None:
         )
 
 
-def allowed_origins(request) -> set[str]:
-    base = urlsplit(settings.NEWSDESK_BASE_URL)
-    origins = {f"{base.scheme}://{base.netloc}"}
-    origins.update(o.rstrip("/") for o in settings.CSRF_TRUSTED_ORIGINS)
-    origins.add(f"{request.scheme}://{request.get_host()}")
-    return origins
-
-
 # --- traps for scripts ------------------------------------------------------------------
+
+
+def form_started(now: float | None = None) -> str:
+    """The value of a sign-up form's `started` field: the time it was rendered, signed, so
+    that a script cannot simply claim to have loaded the form long ago."""
+    now = time.time() if now is None else now
+    return STARTED_SIGNER.sign(str(int(now)))
+
+
+def read_started(value) -> int | None:
+    """The render time a `started` field carries, or None when it is not one we signed."""
+    try:
+        return int(STARTED_SIGNER.unsign(str(value or "")))
+    except (signing.BadSignature, ValueError):
+        return None
 
 
 def check_traps(data, now: float | None = None) -> None:
@@ -120,11 +85,8 @@ def check_traps(data, now: float | None = None) -> None:
     if (data.get("website") or "").strip():
         raise Refusal("honeypot", "Thank you.", silent=True)
     minimum = settings.NEWSDESK_SIGNUP_MIN_SECONDS
-    try:
-        started = float(data.get("started") or "")
-    except (TypeError, ValueError):
-        started = None
-    if started is None or not (now - 7 * 24 * 3600 <= started <= now - minimum + 1):
+    started = read_started(data.get("started"))
+    if started is None or not (now - STARTED_MAX_AGE <= started <= now - minimum + 1):
         raise Refusal(
             "too_fast",
             _(
@@ -137,27 +99,10 @@ def check_traps(data, now: float | None = None) -> None:
 # --- rate limits ------------------------------------------------------------------------
 
 
-def _hit(scope: str, key: str, limit: int, window: int) -> tuple[bool, int]:
-    """Count one attempt in a fixed window; True when over the limit, and the seconds
-    left in the window."""
-    if limit <= 0:
-        return False, 0
-    slot = int(time.time() // window)
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-    cache_key = f"newsletter:rate:{scope}:{digest}:{slot}"
-    cache.add(cache_key, 0, timeout=window + 60)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, 1, timeout=window + 60)
-        count = 1
-    return count > limit, window - int(time.time()) % window
-
-
 def _enforce(scope: str, key: str, limit_window: tuple[int, int], code: str, message: str) -> None:
     """Count one attempt; over the limit, refuse with 429, the message and Retry-After."""
     limit, window = limit_window
-    over, left = _hit(scope, key, limit, window)
+    over, left = count_in_window(scope, key, limit, window)
     if over:
         message = _("%(problem)s Please try again in %(wait)s.") % {
             "problem": message,
@@ -166,10 +111,11 @@ def _enforce(scope: str, key: str, limit_window: tuple[int, int], code: str, mes
         raise Refusal(code, message, status=429, retry_after=left)
 
 
-def check_ip_rate(ip: str) -> None:
+def check_client_rate(request) -> None:
+    """The limit per client (an IPv4 address or an IPv6 /64, see core.client_address)."""
     _enforce(
-        "ip",
-        ip,
+        "signup-client",
+        client_key(request),
         settings.NEWSDESK_SIGNUP_LIMIT_IP,
         "rate_ip",
         _("Too many sign-ups from your network recently."),
@@ -178,14 +124,14 @@ def check_ip_rate(ip: str) -> None:
 
 def check_address_rate(address: str, domain: str) -> None:
     _enforce(
-        "address",
+        "signup-address",
         address,
         settings.NEWSDESK_SIGNUP_LIMIT_ADDRESS,
         "rate_address",
         _("This address has been entered many times recently."),
     )
     _enforce(
-        "domain",
+        "signup-domain",
         domain,
         settings.NEWSDESK_SIGNUP_LIMIT_DOMAIN,
         "rate_domain",
@@ -197,7 +143,7 @@ def reserve_confirmation_mail(address: str) -> None:
     """The cap on mails (confirmations and 'already subscribed' notes) to one address per
     day, so that nobody can use the form to flood someone else's inbox."""
     limit = settings.NEWSDESK_CONFIRMATIONS_PER_DAY
-    over, left = _hit("mails", address, limit, 24 * 3600)
+    over, left = count_in_window("signup-mails", address, limit, 24 * 3600)
     if over:
         raise Refusal(
             "daily_cap",

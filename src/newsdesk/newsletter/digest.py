@@ -36,6 +36,7 @@ from newsdesk.newsletter.links import preferences_url, unsubscribe_url, url_with
 from newsdesk.newsletter.models import Delivery, Edition, MailEvent, Subscriber
 from newsdesk.newsletter.render import EditionRenderer
 from newsdesk.newsletter.sending import Outcome, Sender, build_email, new_message_id
+from newsdesk.newsletter.subscriptions import stop_mailing
 from newsdesk.newsletter.tokens import make_token
 
 log = logging.getLogger(__name__)
@@ -332,9 +333,10 @@ def suppress(subscriber, *, delivery=None, detail: str, source: str) -> None:
         kind=MailEvent.Kind.HARD_BOUNCE, recipient=subscriber.email, subscriber=subscriber,
         delivery=delivery, source=source, detail=detail[:2000],
     )
-    Subscriber.objects.filter(pk=subscriber.pk).exclude(
-        state=Subscriber.State.COMPLAINED
-    ).update(state=Subscriber.State.BOUNCED)
+    stop_mailing(
+        Subscriber.objects.filter(pk=subscriber.pk).exclude(state=Subscriber.State.COMPLAINED),
+        Subscriber.State.BOUNCED,
+    )
     if delivery is not None:
         Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.BOUNCED)
 

@@ -28,6 +28,11 @@ class Subscriber(models.Model):
     email = models.EmailField(max_length=254, unique=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
     token_id = models.UUIDField(default=uuid.uuid4, help_text="Changes to invalidate old links.")
+    confirm_version = models.PositiveIntegerField(
+        default=0,
+        help_text="Raised whenever mailing stops (unsubscribed, bounced, complained): confirm "
+        "links carry it, so those sent before no longer confirm anything.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     # Proof of consent (double opt-in).

@@ -2,9 +2,12 @@
 
 The answer never depends on whether the address was already known: a stranger
 learns nothing, and the address's owner gets a mail (a confirmation, or a note
-that they are already subscribed with a link to their preferences).
+that they are already subscribed with a link to their preferences). One exception to
+the mail, never to the answer: an address that reported our mail as spam is never
+mailed because someone typed it into a form.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +18,8 @@ from newsdesk.newsletter import defences, mails
 from newsdesk.newsletter.addresses import AddressProblem, read_address
 from newsdesk.newsletter.defences import Refusal
 from newsdesk.newsletter.models import Subscriber
+
+log = logging.getLogger(__name__)
 
 # Lazy: .format() renders them in the language active at that moment (the visitor's).
 CONFIRMATION_SENT = _(
@@ -38,13 +43,13 @@ class SignupResult:
 
 
 def screen_request(request, data) -> None:
-    """The checks that need no address: origin, traps, the limit per client IP."""
+    """The checks that need no address: origin, traps, the limit per client."""
     defences.check_origin(request)
     defences.check_traps(data)
     from newsdesk.newsletter import pow as proof_of_work
 
     proof_of_work.check(data)
-    defences.check_ip_rate(defences.client_ip(request))
+    defences.check_client_rate(request)
 
 
 def sign_up(request, data, *, source: str) -> SignupResult:
@@ -81,10 +86,17 @@ def request_more_like(request, data, story) -> SignupResult:
 
 
 def request_subscription(address: str, *, source: str) -> Subscriber:
-    """Create or find the subscriber and send the one mail that fits its state."""
+    """Create or find the subscriber and send the one mail that fits its state.
+
+    Pending, unsubscribed and bounced addresses get a confirmation (they stay as they are
+    until its link is used); a confirmed one a note that it is subscribed already. A
+    complained address gets nothing, but the daily cap is counted as if it had, so that
+    the answers (429 included) do not tell a stranger which addresses complained."""
     subscriber = _get_or_create(address, source)
     defences.reserve_confirmation_mail(address)
-    if subscriber.state == Subscriber.State.CONFIRMED:
+    if subscriber.state == Subscriber.State.COMPLAINED:
+        log.info("sign-up for subscriber %s, who complained, mailed nothing", subscriber.pk)
+    elif subscriber.state == Subscriber.State.CONFIRMED:
         mails.send_already_subscribed(subscriber)
     else:
         subscriber.consent_source = source

@@ -1,7 +1,9 @@
-"""A subscriber's state changes: confirmed (with proof of consent) and unsubscribed."""
+"""A subscriber's state changes: confirmed (with proof of consent), and mailing stopped
+(unsubscribed, bounced, complained)."""
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from newsdesk.newsletter.models import Subscriber
@@ -21,10 +23,29 @@ def confirm_subscriber(subscriber, *, token_id: str) -> None:
         subscriber.save()
 
 
+# The states in which nothing is sent; entering one retires the confirm links sent before.
+STOPPED_STATES = (
+    Subscriber.State.UNSUBSCRIBED,
+    Subscriber.State.BOUNCED,
+    Subscriber.State.COMPLAINED,
+)
+
+
+def stop_mailing(rows, state: str, **fields) -> int:
+    """Put the subscribers `rows` (a queryset) in a state that sends nothing, and retire
+    every confirm link sent to them before (their confirm_version goes up), so that an
+    old confirmation mail cannot undo an unsubscription, a bounce or a complaint."""
+    return rows.update(state=state, confirm_version=F("confirm_version") + 1, **fields)
+
+
 def unsubscribe_subscriber(subscriber) -> None:
     """Send nothing more. A complaint already stopped everything and stays recorded."""
     if subscriber.state in (Subscriber.State.UNSUBSCRIBED, Subscriber.State.COMPLAINED):
         return
-    subscriber.state = Subscriber.State.UNSUBSCRIBED
-    subscriber.unsubscribed_at = timezone.now()
-    subscriber.save(update_fields=["state", "unsubscribed_at"])
+    now = timezone.now()
+    stop_mailing(
+        Subscriber.objects.filter(pk=subscriber.pk),
+        Subscriber.State.UNSUBSCRIBED,
+        unsubscribed_at=now,
+    )
+    subscriber.refresh_from_db(fields=["state", "unsubscribed_at", "confirm_version"])

@@ -4,6 +4,11 @@ A link is the only credential a subscriber has (no password), so each one is
 signed with SECRET_KEY (django.core.signing), names its purpose (a confirm link
 cannot unsubscribe anyone), and carries the subscriber's token_id: rotating
 token_id invalidates every link sent before.
+
+A confirm link also carries the subscriber's confirm_version, which is raised whenever
+mailing stops (an unsubscription, a bounce, a complaint): a confirm link from before
+that cannot undo it, while unsubscribe and preference links, which must keep working
+in old mails, do not carry it.
 """
 
 import uuid
@@ -37,6 +42,7 @@ def make_token(subscriber, purpose: str) -> str:
     payload = {"s": subscriber.pk, "t": subscriber.token_id.hex[:12]}
     if purpose == "confirm":
         payload["j"] = uuid.uuid4().hex[:16]
+        payload["v"] = subscriber.confirm_version
     return signing.dumps(payload, salt=f"newsdesk.newsletter.{purpose}", compress=False)
 
 
@@ -65,6 +71,13 @@ def read_token(token: str, purpose: str) -> tuple[object, dict]:
             _(
                 "This link is no longer valid: the subscription it belongs to was removed or "
                 "its links were replaced by newer ones. Use the link from the latest email."
+            )
+        )
+    if purpose == "confirm" and payload.get("v") != subscriber.confirm_version:
+        raise LinkError(
+            _(
+                "This confirmation link is no longer valid: the subscription changed after "
+                "it was sent. To subscribe, sign up again and use the link in the new email."
             )
         )
     return subscriber, payload

@@ -15,7 +15,6 @@ the browser asks for; the other pages follow the browser (LocaleMiddleware).
 """
 
 import json
-import time
 from contextlib import contextmanager
 
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
@@ -29,7 +28,7 @@ from django.views.decorators.http import require_http_methods
 from newsdesk.newsletter import pow as proof_of_work
 from newsdesk.newsletter import preferences as prefs
 from newsdesk.newsletter.addresses import AddressProblem
-from newsdesk.newsletter.defences import Refusal, check_traps
+from newsdesk.newsletter.defences import Refusal, check_traps, form_started
 from newsdesk.newsletter.forms import SubscribeForm
 from newsdesk.newsletter.mails import language_of
 from newsdesk.newsletter.models import Subscriber
@@ -39,7 +38,11 @@ from newsdesk.newsletter.signup import (
     request_more_like,
     sign_up,
 )
-from newsdesk.newsletter.subscriptions import confirm_subscriber, unsubscribe_subscriber
+from newsdesk.newsletter.subscriptions import (
+    STOPPED_STATES,
+    confirm_subscriber,
+    unsubscribe_subscriber,
+)
 from newsdesk.newsletter.tokens import LinkError, read_token
 from newsdesk.stories.models import Story
 
@@ -51,7 +54,7 @@ def _started(request) -> str:
     try:
         check_traps({"started": posted})
     except Refusal:
-        return str(int(time.time()))
+        return form_started()
     return posted
 
 
@@ -114,15 +117,16 @@ def _sent_page(request, message):
 @never_cache
 def api_subscribe(request):
     """POST /api/subscribe: the form's JSON twin, for progressive enhancement. Accepts a
-    JSON object or form fields: email, started, website (honeypot), keep_address,
-    pow_challenge, pow_nonce. Same defences, same answers."""
+    JSON object or form fields: email, started (the signed value from a page's form),
+    website (honeypot), keep_address, pow_challenge, pow_nonce. Same defences, same
+    answers."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     data = _json_or_form(request)
     if data is None:
         return _api_error(
             400, "bad_request", "The body must be a JSON object such as "
-            '{"email": "name@example.com", "started": 1764230400}.'
+            '{"email": "name@example.com", "started": "<the started field of the form>"}.'
         )
     try:
         result = sign_up(request, data, source="api")
@@ -197,6 +201,9 @@ def unsubscribe(request, token):
             return HttpResponse(f"{error}\n", status=400, content_type="text/plain")
         return _link_error(request, error)
     with speaking_to(subscriber) as mark:
+        if request.method == "GET" and subscriber.state in STOPPED_STATES:
+            return mark(render(request, "newsletter/unsubscribed.html",
+                               {"subscriber": subscriber, "already": True}))
         if request.method == "GET":
             return mark(render(request, "newsletter/unsubscribe.html",
                                {"subscriber": subscriber}))

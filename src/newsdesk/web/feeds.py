@@ -246,11 +246,12 @@ def json_feed(content: FeedContent) -> dict:
     return feed
 
 
-def _serve(builder):
+def _serve(builder, params):
+    """The feed views of one list; `params` are the query parameters its content uses."""
     atom = StoryFeed(feedgenerator.Atom1Feed, builder)
     rss = StoryFeed(feedgenerator.Rss201rev2Feed, builder)
 
-    @public_page
+    @public_page(params=params)
     def view(request, *args, extension: str, **kwargs):
         if extension == "atom":
             return atom(request, *args, **kwargs)
@@ -265,7 +266,7 @@ def _serve(builder):
     return view
 
 
-front_feed = _serve(front_content)
-topic_feed = _serve(topic_content)
-publisher_feed = _serve(publisher_content)
-search_feed = _serve(search_content)
+front_feed = _serve(front_content, params=("lang",))
+topic_feed = _serve(topic_content, params=("lang",))
+publisher_feed = _serve(publisher_content, params=("lang",))
+search_feed = _serve(search_content, params=SearchForm.base_fields)

@@ -1,12 +1,11 @@
 """A cache in two tiers: this process's memory in front of the shared cache.
 
-Django's page cache reads two keys for every page it serves (the list of headers the
-page varies on, then the page). With the embedded default's DatabaseCache each read is
-a query, and on PostgreSQL a round trip too; with Redis it is a round trip. Most of a
-warm page's time went there. The first tier keeps the entries this process read or
-wrote in memory for a few seconds, so a popular page costs a process one shared read
-every LOCAL_SECONDS instead of two per request. The shared tier still renders a page
-once for every process and machine.
+The page cache (caching.py) reads one key for every page it serves. With the embedded
+default's DatabaseCache each read is a query, and on PostgreSQL a round trip too; with
+Redis it is a round trip. Most of a warm page's time went there. The first tier keeps
+the entries this process read or wrote in memory for a few seconds, so a popular page
+costs a process one shared read every LOCAL_SECONDS instead of one per request. The
+shared tier still renders a page once for every process and machine.
 
 A local copy never makes a page staler than the shared cache alone would: the shared
 tier stores each value with the moment it expires, and a local copy is dropped at that
@@ -137,8 +136,7 @@ class LocalFirstCache(BaseCache):
             # Past its lifetime: the caller that claims the refresh renders it anew,
             # everyone else is served this copy until the new one is stored (kept here
             # for a second, so that waiting costs this process no shared read a request).
-            # Only a page is claimed: the header list Django keeps beside it is stored
-            # anew with the page, and claiming both would render the page twice.
+            # Only a page is claimed: any other value is served as it is until replaced.
             if isinstance(value, HttpResponseBase) and self._claim_refresh(key):
                 return default
             self.local.put(key, pickle.dumps(value, self.pickle_protocol), STALE_COPY_SECONDS)

@@ -84,7 +84,7 @@ def sitemap_index(request):
     return sitemap_views.index(request, SITEMAPS, sitemap_url_name="web:sitemap_section")
 
 
-@public_page
+@public_page(params=("p",))  # Django's sitemap views page with ?p=
 def sitemap_section(request, section: str):
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
 
@@ -106,7 +106,7 @@ class NewsSitemap(BaseUrlSitemap):
         return story.last_updated_at
 
 
-@public_page
+@public_page(params=("p",))
 def news_sitemap(request):
     return sitemap_views.sitemap(
         request,

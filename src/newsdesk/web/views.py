@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 RELATED_STORIES = 5
 MAX_SEARCH_PAGES = 20
+# The query parameters each kind of page uses (every other one is dropped, caching.py).
+LIST_PARAMS = ("cursor", "lang")
+SEARCH_PARAMS = (*SearchForm.base_fields, "page")
 
 
 def _list_context(request, page, **extra) -> dict:
@@ -47,7 +50,7 @@ def _list_context(request, page, **extra) -> dict:
     }
 
 
-@public_page
+@public_page(params=LIST_PARAMS)
 def front_page(request):
     language = listing.requested_language(request)
     page = listing.card_page(
@@ -75,7 +78,7 @@ def topic_index(request):
     return render(request, "web/topic_index.html", {"topics": topics, "meta": meta})
 
 
-@public_page
+@public_page(params=LIST_PARAMS)
 def topic_page(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
     language = listing.requested_language(request)
@@ -103,7 +106,7 @@ def publisher_index(request):
     )
 
 
-@public_page
+@public_page(params=LIST_PARAMS)
 def publisher_page(request, slug: str):
     publisher = get_object_or_404(Publisher, slug=slug, excluded=False)
     language = listing.requested_language(request)
@@ -128,7 +131,7 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-@public_page
+@public_page(params=LIST_PARAMS)
 def archive_page(request, year: int | None = None, month: int | None = None,
                  day: int | None = None):
     language = listing.requested_language(request)
@@ -255,7 +258,7 @@ def run_search(request) -> tuple[SearchForm, SearchResults | None, list[str]]:
     return form, results, messages
 
 
-@public_page
+@public_page(params=SEARCH_PARAMS)
 def search_page(request):
     form, results, messages = run_search(request)
     query = {

@@ -12,13 +12,27 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.management.commands.serve import gunicorn_argv
 from newsdesk.processes import ProcessGroup, newsdesk_command
 
 DEFAULT_SOURCES = Path(__file__).resolve().parents[2] / "data" / "default-sources.opml"
+
+
+def check_admin_password(password: str) -> None:
+    """NEWSDESK_ADMIN_PASSWORD must pass the password validators, as any password set in
+    the admin must."""
+    try:
+        validate_password(password, user=get_user_model()(username="admin"))
+    except ValidationError as error:
+        raise CommandError(
+            f"NEWSDESK_ADMIN_PASSWORD is too weak: {' '.join(error.messages)} Choose "
+            "another, or leave it unset to have a strong one generated."
+        ) from None
 
 
 def prepare(opml: Path, stdout) -> None:
@@ -28,6 +42,7 @@ def prepare(opml: Path, stdout) -> None:
     User = get_user_model()
     if not User.objects.filter(is_superuser=True).exists():
         password = os.environ.get("NEWSDESK_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        check_admin_password(password)
         User.objects.create_superuser("admin", "", password)
         shown = (
             "from NEWSDESK_ADMIN_PASSWORD"

@@ -5,10 +5,13 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from newsdesk.core.client_address import trusted_proxy_networks
 from newsdesk.processes import ProcessGroup
 
 
 def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+    """gunicorn believes X-Forwarded-Proto only from NEWSDESK_TRUSTED_PROXIES, as Django
+    does (its own default would believe any client on loopback)."""
     import sys
 
     return [
@@ -28,6 +31,8 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         "-",
         "--graceful-timeout",
         "5",
+        "--forwarded-allow-ips",
+        ",".join(str(network) for network in trusted_proxy_networks()),
     ]
 
 
