@@ -4,6 +4,8 @@ Tests parametrise over these lists rather than over one example, and check resul
 assert_clean: what core.text promises about every text we store or write out.
 """
 
+import defusedxml.ElementTree
+
 # Bidi embeddings, overrides and isolates, the zero-width space and the byte-order mark.
 SPOOFING = [
     *(chr(code) for code in range(0x202A, 0x202F)),
@@ -43,3 +45,8 @@ def assert_clean(value: str | None, *, lines: bool = False) -> None:
     found = [c for c in value if (c in FORBIDDEN or c in "".join(LINE_BREAKS) + "\t")]
     found = [c for c in found if c not in allowed]
     assert not found, f"{[name_of(c) for c in found]} left in {value[:80]!r}"
+
+
+def parse_xml_strictly(body: bytes):
+    """The document's root element; raises unless body is well-formed XML 1.0 (expat)."""
+    return defusedxml.ElementTree.fromstring(body)

@@ -8,7 +8,6 @@ database (a lone surrogate made bulk_create raise and cost a whole poll its batc
 import json
 from dataclasses import fields
 from datetime import UTC, datetime
-from xml.etree.ElementTree import fromstring
 
 import pytest
 from hostile import (
@@ -19,6 +18,7 @@ from hostile import (
     STORABLE_FORBIDDEN,
     assert_clean,
     name_of,
+    parse_xml_strictly,
 )
 
 from newsdesk.sources.entries import ENTRY_FIELDS_WITH_LINES, ParsedEntry
@@ -82,7 +82,8 @@ def atom(c: str) -> bytes:
 <entry><id>tag:harbour.example,2026:{ref(c)}1</id><updated>2026-11-27T12:00:00Z</updated>
 <title type="html">Ferry &lt;b&gt;resumes&lt;/b&gt;{ref(c)}</title>
 <link href="{SITE}/2026/11/ferry"/><author><name>Pat{ref(c)}</name></author>
-<content type="html">&lt;p&gt;Crossings {ref(c)}resume.&lt;/p&gt;</content></entry></feed>""".encode()
+<content type="html">&lt;p&gt;Crossings {ref(c)}resume.&lt;/p&gt;</content>
+</entry></feed>""".encode()
 
 
 def json_feed(c: str) -> bytes:
@@ -229,5 +230,5 @@ def test_exported_opml_is_xml_whatever_titles_were_stored_before(character):
     """A row stored before text was cleaned on its way in cannot break the export."""
     publisher = Publisher.for_domain("harbour.example", "Harbour")
     Source.objects.create(url=f"{SITE}/feed", title=f"Harbour{character} News", publisher=publisher)
-    outline = fromstring(export_opml()).find(".//outline")
+    outline = parse_xml_strictly(export_opml()).find(".//outline")
     assert outline.get("title") == "Harbour News"
