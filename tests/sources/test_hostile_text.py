@@ -5,11 +5,13 @@ what comes out holds none of them, titles are one line, and the entries store on
 database (a lone surrogate made bulk_create raise and cost a whole poll its batch).
 """
 
+import io
 import json
 from dataclasses import fields
 from datetime import UTC, datetime
 
 import pytest
+from django.core.management import call_command
 from hostile import (
     FORBIDDEN,
     KEPT,
@@ -232,3 +234,26 @@ def test_exported_opml_is_xml_whatever_titles_were_stored_before(character):
     Source.objects.create(url=f"{SITE}/feed", title=f"Harbour{character} News", publisher=publisher)
     outline = parse_xml_strictly(export_opml()).find(".//outline")
     assert outline.get("title") == "Harbour News"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("character", STORABLE_FORBIDDEN + LINE_BREAKS, ids=name_of)
+def test_sources_list_shows_escapes_not_the_characters_titles_and_errors_hold(character):
+    """A title with ESC could drive the operator's terminal; a newline could forge a line."""
+    publisher = Publisher.for_domain("harbour.example", "Harbour")
+    Source.objects.create(
+        url=f"{SITE}/feed",
+        title=f"Harbour{character} News",
+        publisher=publisher,
+        error_count=1,
+        last_error=f"feed {SITE}/feed: not a feed (it starts with {character})",
+    )
+    out = io.StringIO()
+    call_command("sources", "list", "--broken", stdout=out)
+    printed = out.getvalue()
+    shown = character.encode("unicode_escape").decode()
+    assert f"Harbour{shown} News" in printed
+    assert f"(it starts with {shown})" in printed
+    lines = printed.splitlines()  # splits at a raw break of any kind
+    assert len(lines) == 3  # the source's own three lines, none forged
+    assert not any(character in line for line in lines)
