@@ -4,7 +4,32 @@
 again on PostgreSQL (DATABASE_URL set by the Makefile).
 """
 
+import os
+from datetime import timedelta
+
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests (tests/fuzz). `make test` runs few examples, the same ones every
+# run, with no deadline: CI asserts behaviour, never timings. `make fuzz` loads "fuzz":
+# many more (NEWSDESK_FUZZ_EXAMPLES per test), new ones each run, and any input that
+# takes over 2 s fails.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+hypothesis_settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("NEWSDESK_FUZZ_EXAMPLES", "600")),
+    deadline=timedelta(seconds=2),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+hypothesis_settings.load_profile("ci")  # `--hypothesis-profile=fuzz` replaces it
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client"}
 
