@@ -4,6 +4,8 @@ Tests parametrise over these lists rather than over one example, and check resul
 assert_clean: what core.text promises about every text we store or write out.
 """
 
+from dataclasses import fields, is_dataclass
+
 import defusedxml.ElementTree
 
 # Bidi embeddings, overrides and isolates, the zero-width space and the byte-order mark.
@@ -50,3 +52,15 @@ def assert_clean(value: str | None, *, lines: bool = False) -> None:
 def parse_xml_strictly(body: bytes):
     """The document's root element; raises unless body is well-formed XML 1.0 (expat)."""
     return defusedxml.ElementTree.fromstring(body)
+
+
+def assert_record_clean(record, *, lines: frozenset[str] = frozenset()) -> None:
+    """Every text field of a dataclass record, and of the records it holds, is clean;
+    fields named in lines may keep their lines."""
+    for field in fields(record):
+        value = getattr(record, field.name)
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, str):
+                assert_clean(item, lines=field.name in lines)
+            elif is_dataclass(item):
+                assert_record_clean(item, lines=lines)
