@@ -133,3 +133,17 @@ def test_a_message_built_from_clean_parts_has_exactly_its_headers():
         "subject", "from", "to", "date", "message-id", "mime-version", "content-type",
         "content-transfer-encoding",
     ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_title_holding_our_fill_in_markers_is_shown_as_written(smtp, make_story):
+    """A story's text is not a template: a title cannot pull in the reader's address."""
+    title = "%%ND-ADDRESS%% and %%ND-UNSUBSCRIBE%%"
+    make_story(title, excerpt="%%ND-STORIES%%")
+    subscriber()
+    send_due_digests()
+    message = smtp.received[0].message
+    for part in ("plain", "html"):
+        body = message.get_body((part,)).get_content()
+        assert title in body and "%%ND-STORIES%%" in body
+        assert body.count("anna@example.org") == 1  # the footer's, not the title's
