@@ -18,6 +18,7 @@ from newsdesk.sources.naming import (
         ("The Harbour Gazette", {"harbourgazette.example"}, set()),
         ("Harbour Gazette", {"www.harbour-gazette.example"}, {"harbour-gazette.example"}),
         ("Frankfurter Allgemeine Zeitung", {"faz.example"}, set()),  # initials
+        ("DW", {"rss.dw.example"}, set()),  # a short name that is the host's label
         ("Süddeutsche Zeitung", {"sueddeutsche.example"}, set()),  # umlaut written out
         ("Le Monde", {"lemonde.example"}, set()),
         ("El País", {"elpais.example"}, set()),  # accents ignored

@@ -9,9 +9,9 @@ taken only when
 1. at least PAGES_TO_AGREE of the publisher's pages declare it, and more than half of
    the pages that declared a name at all (a page is one vote, however often it is read);
 2. it may be this publisher's: it contains, or is contained in, a distinctive label of
-   one of the publisher's hosts, its current name or one of its feeds' titles, or its
-   initials are such a host label ("FAZ" for faz.net). Not the host of the page that
-   declares it: a feed may link to another outlet's pages;
+   one of the publisher's hosts, its current name or one of its feeds' titles, or it or
+   its initials are such a host label ("DW" for dw.com, "FAZ" for faz.net). Not the
+   host of the page that declares it: a feed may link to another outlet's pages;
 3. no other publisher has it: its distinctive words ("The Guardian" and "Guardian"
    share theirs) are not another publisher's;
 4. nobody named the publisher before: an editor's name, or one taken before, stays.
@@ -111,8 +111,10 @@ def may_be_named(publisher: Publisher, name: str) -> bool:
 
 def related(name: str, hosts: set[str], titles: set[str]) -> bool:
     """Rule 2: name and a host label or title contain one another (a distinctive part of
-    at least three letters), or name's initials are a host label."""
-    labels = {label for host in hosts if host for label in host.split(".")[:-1]}
+    at least three letters), or name (however short) or its initials are a host label."""
+    labels = {label for host in hosts if host for label in host.split(".")[:-1]} - GENERIC
+    if _keys(name) & labels:  # "DW" for dw.com
+        return True
     pieces = {
         piece
         for piece in labels | {key for title in titles for key in _keys(title)}
