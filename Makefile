@@ -32,11 +32,11 @@ lint: $(STAMP)
 test: lint
 	scripts/run-tests "$(TEST_DATABASE_URL)"
 
-# The fuzz suite (tests/fuzz) with many more examples than `make test` runs, new ones
-# each time; an input that takes over 2 s fails. Failing inputs are kept in .hypothesis/
-# and tried first next time.
+# Every property test (hypothesis marks them; the fuzz suite is tests/fuzz) with many more
+# examples than `make test` runs, new ones each time; an input that takes over 2 s fails.
+# Failing inputs are kept in .hypothesis/ and tried first next time.
 fuzz: $(STAMP)
-	env -u DATABASE_URL $(PY) -m pytest tests/fuzz --hypothesis-profile=fuzz -q
+	env -u DATABASE_URL HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -m hypothesis -q
 
 bench-deps: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock

@@ -11,25 +11,26 @@ import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-# Property-based tests (tests/fuzz). `make test` runs few examples, the same ones every
-# run, with no deadline: CI asserts behaviour, never timings. `make fuzz` loads "fuzz":
-# many more (NEWSDESK_FUZZ_EXAMPLES per test), new ones each run, and any input that
-# takes over 2 s fails.
+# Property tests: a few examples, the same every run, and no deadline in `make test` (no
+# timed tests); `make fuzz` sets HYPOTHESIS_PROFILE=fuzz for many more (new ones each
+# run, NEWSDESK_FUZZ_EXAMPLES per property), each failing if it takes over 2 s.
+# Properties may use function-scoped fixtures (db, client): they hold across examples.
+_HEALTH = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 hypothesis_settings.register_profile(
-    "ci",
+    "suite",
     max_examples=12,
     deadline=None,
     derandomize=True,
     database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    suppress_health_check=_HEALTH,
 )
 hypothesis_settings.register_profile(
     "fuzz",
     max_examples=int(os.environ.get("NEWSDESK_FUZZ_EXAMPLES", "600")),
     deadline=timedelta(seconds=2),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    suppress_health_check=_HEALTH,
 )
-hypothesis_settings.load_profile("ci")  # `--hypothesis-profile=fuzz` replaces it
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client"}
 
