@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 TEST_DATABASE_URL ?= postgresql://127.0.0.1:5432/test
 
-.PHONY: run demo test lint bench-deps venv clean
+.PHONY: run demo test fuzz lint bench-deps venv clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -31,6 +31,12 @@ lint: $(STAMP)
 
 test: lint
 	scripts/run-tests "$(TEST_DATABASE_URL)"
+
+# Every property test (hypothesis marks them; the fuzz suite is tests/fuzz) with many more
+# examples than `make test` runs, new ones each time; an input that takes over 2 s fails.
+# Failing inputs are kept in .hypothesis/ and tried first next time.
+fuzz: $(STAMP)
+	env -u DATABASE_URL HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -m hypothesis -q
 
 bench-deps: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock

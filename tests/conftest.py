@@ -5,14 +5,31 @@ again on PostgreSQL (DATABASE_URL set by the Makefile).
 """
 
 import os
+from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-# Property tests: a few examples and no deadline in `make test` (no timed tests); set
-# HYPOTHESIS_PROFILE=fuzz for many more, each failing if it takes over 2 s.
-hypothesis_settings.register_profile("suite", max_examples=25, deadline=None, database=None)
-hypothesis_settings.register_profile("fuzz", max_examples=2000, deadline=2000)
+# Property tests: a few examples, the same every run, and no deadline in `make test` (no
+# timed tests); `make fuzz` sets HYPOTHESIS_PROFILE=fuzz for many more (new ones each
+# run, NEWSDESK_FUZZ_EXAMPLES per property), each failing if it takes over 2 s.
+# Properties may use function-scoped fixtures (db, client): they hold across examples.
+_HEALTH = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+hypothesis_settings.register_profile(
+    "suite",
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=_HEALTH,
+)
+hypothesis_settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("NEWSDESK_FUZZ_EXAMPLES", "600")),
+    deadline=timedelta(seconds=2),
+    suppress_health_check=_HEALTH,
+)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client"}

@@ -307,3 +307,57 @@ def test_an_ses_call_with_odd_fields_is_explained(client, body):
     response = post(client, "ses", body)
     assert response.status_code == 400
     assert "is not a ses event as documented" in response.content.decode()
+
+
+def ses_complaint_from(address: str, *, detail: str = "abuse") -> dict:
+    """An SES complaint as SNS delivers it, the event as JSON text in its Message."""
+    event = {
+        "notificationType": "Complaint",
+        "complaint": {
+            "complainedRecipients": [{"emailAddress": address}],
+            "complaintFeedbackType": detail,
+        },
+    }
+    return {"Type": "Notification", "Message": json.dumps(event)}
+
+
+def ses_raw_body(where: str, character: str) -> str:
+    """An SES call (JSON text) with the character as a JSON escape in one place."""
+    escaped = json.dumps(character)[1:-1]  # "\ud800", "\u0000"
+    if where == "outer field":
+        return json.dumps({**SES_COMPLAINT, "Subject": "x"}).replace('"x"', f'"{escaped}"')
+    if where == "key":
+        return json.dumps({**SES_COMPLAINT, "x": 1}).replace('"x"', f'"{escaped}"')
+    body = ses_complaint_from(f"annoyed{character}@readers.example", detail=f"abuse{character}")
+    return json.dumps(body)  # the Message, escaped twice
+
+
+@pytest.mark.parametrize("where", ["outer field", "key", "inside the Message"])
+@pytest.mark.parametrize(
+    "character", ["\ud800", "\udbff", "\udc00", "\udfff", "\x00"], ids=lambda c: f"U+{ord(c):04X}"
+)
+def test_an_ses_call_holding_text_no_database_stores_is_refused_with_a_reason(
+    client, where, character
+):
+    """A lone surrogate made the webhook answer 500; it is the provider's bad input."""
+    delivered_to("annoyed@readers.example")
+    response = post(client, "ses", ses_raw_body(where, character))
+    assert response.status_code == 400
+    message = response.content.decode()
+    assert message.startswith("ses webhook: ") and "nothing was processed" in message
+    assert state_of("annoyed@readers.example") == Subscriber.State.CONFIRMED
+    assert not MailEvent.objects.exists()
+
+
+@pytest.mark.parametrize("message", ["not json", "[1", '{"a": ' * 100_000])
+def test_an_ses_message_that_is_not_json_is_refused_with_a_reason(client, message):
+    response = post(client, "ses", {"Type": "Notification", "Message": message})
+    assert response.status_code == 400
+    assert "the SNS Message is not JSON" in response.content.decode()
+
+
+def test_a_webhook_recipient_longer_than_an_address_is_refused(client):
+    response = post(client, "ses", ses_complaint_from("a" * 250 + "@readers.example"))
+    assert response.status_code == 400
+    assert "longer than 254 characters" in response.content.decode()
+    assert not MailEvent.objects.exists()

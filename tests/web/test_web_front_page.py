@@ -15,7 +15,7 @@ LONG_TITLE = (
 
 
 def story_titles_in_order(html: str) -> list[str]:
-    return re.findall(r'<h2 id="story-\d+"><a href="[^"]+">([^<]+)</a></h2>', html)
+    return re.findall(r'<h2 id="story-\d+" dir="auto"><a href="[^"]+">([^<]+)</a></h2>', html)
 
 
 @pytest.mark.django_db

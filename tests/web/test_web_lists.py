@@ -12,7 +12,9 @@ from newsdesk.sources.models import Topic
 
 
 def titles(html: str) -> list[str]:
-    return re.findall(r'<h2 id="story-\d+"(?: lang="[^"]+")?><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(
+        r'<h2 id="story-\d+" dir="auto"(?: lang="[^"]+")?><a href="[^"]+">([^<]+)</a>', html
+    )
 
 
 def older_link(html: str) -> str | None:

@@ -5,6 +5,8 @@ fetched, is behind a wall, or the source asks us not to fetch pages — from wha
 the feed entry itself said.
 """
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -12,10 +14,13 @@ from django.utils import timezone
 from newsdesk.articles.excerpt import make_excerpt
 from newsdesk.articles.models import Article
 from newsdesk.core.html import html_to_text
+from newsdesk.core.text import clean_fields
 from newsdesk.core.urls import canonicalize_url, host_of
 from newsdesk.sources.models import Entry
+from newsdesk.sources.naming import note_declared_name
 
 WALL_STATUSES = {"paywall", "consent_wall", "bot_challenge"}
+EXTRACTION_FIELDS_WITH_LINES = frozenset({"text", "excerpt"})
 
 
 def _feed_text(entry: Entry) -> str:
@@ -29,6 +34,10 @@ def store_article(entry: Entry, extraction=None, status: str | None = None) -> A
     never stored as the article's.
     """
     now = timezone.now()
+    if extraction is not None:  # the page's text is the publisher's: clean it (core.text)
+        extraction = replace(
+            extraction, **clean_fields(extraction, lines=EXTRACTION_FIELDS_WITH_LINES)
+        )
     use_page = extraction is not None and extraction.status == "ok" and extraction.text
     url = entry.link
     if (
@@ -80,7 +89,7 @@ def store_article(entry: Entry, extraction=None, status: str | None = None) -> A
         "extracted_at": now,
     }
     if extraction is not None and extraction.publisher:
-        entry.source.publisher.adopt_declared_name(extraction.publisher)
+        note_declared_name(entry.source.publisher, extraction.publisher, url)
     with transaction.atomic():
         article, _ = Article.objects.update_or_create(
             url_hash=Article.hash_url(url), defaults=fields

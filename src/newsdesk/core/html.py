@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 import nh3
 
+from .text import clean_text
 from .urls import strip_tracking
 
 ALLOWED_TAGS = {
@@ -83,8 +84,11 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
     """Return html reduced to the allow-list, links made safe and absolute.
 
     Relative links are resolved against base_url when given; tracking parameters are
-    removed from every link and image address.
+    removed from every link and image address. The result is clean text (core.text),
+    cleaned before too: the sanitiser refuses text that is not valid Unicode, and
+    decodes character references into what it writes out.
     """
+    html = clean_text(html, lines=True)
     if not html:
         return ""
 
@@ -93,7 +97,7 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
             return strip_tracking(urljoin(base_url, value) if base_url else value)
         return value
 
-    return nh3.clean(
+    sanitized = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -102,19 +106,22 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
         strip_comments=True,
         attribute_filter=clean_urls,
     )
+    return clean_text(sanitized, lines=True)
 
 
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment: tags dropped, entities decoded, spaces collapsed.
 
-    Block-level tags become line breaks so paragraphs stay apart.
+    Block-level tags become line breaks so paragraphs stay apart. The result is clean
+    text (core.text), with its lines.
     """
+    html = clean_text(html, lines=True)
     if not html:
         return ""
     if "<" not in html and "&" not in html:
         return _WHITESPACE.sub(" ", html).strip()
     with_breaks = _BLOCK_TAGS.sub("\n", html)
     stripped = nh3.clean(with_breaks, tags=set(), strip_comments=True)
-    text = html_lib.unescape(stripped)
+    text = clean_text(html_lib.unescape(stripped), lines=True)  # references decode to anything
     lines = [_WHITESPACE.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()

@@ -12,12 +12,16 @@ whether rendering or the mail server sets the pace of an edition.
 
 import binascii
 import os
+import re
 from email.header import Header
 from email.utils import formatdate
 from functools import lru_cache
 
+from newsdesk.core.text import clean_text, has_line_break
+
 CRLF = b"\r\n"
 FOLD_AT = 78
+_FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 ftext: printable ASCII but the colon
 
 
 def quoted_printable(text: str) -> bytes:
@@ -33,8 +37,27 @@ def quoted_printable_text(encoded: bytes) -> str:
     return binascii.a2b_qp(encoded.replace(CRLF, b"\n")).decode("utf-8")
 
 
+class HeaderError(ValueError):
+    """A header that would not be one header: its name is not a field name, or its value
+    holds a line break (which would start a header of the value's choosing)."""
+
+
 def header_line(name: str, value: str) -> bytes:
-    """One header line (or folded lines), RFC 2047-encoded when not ASCII."""
+    """One header line (or folded lines), RFC 2047-encoded when not ASCII.
+
+    Every header of a digest is written here. A line break of any kind in the value is
+    refused (HeaderError), never passed on: a story title ending up in the Subject must
+    not add a Bcc. What else RFC 5322 forbids in a header (control characters, text that
+    is not valid Unicode) is dropped (core.text).
+    """
+    if not _FIELD_NAME.fullmatch(name):
+        raise HeaderError(f"mail header {name!r}: not a header field name")
+    if has_line_break(value):
+        raise HeaderError(
+            f"mail header {name}: the value holds a line break ({value[:60]!r}); "
+            "make it one line first (core.text.clean_text)"
+        )
+    value = clean_text(value)
     if value.isascii():
         if len(name) + len(value) + 2 <= FOLD_AT:
             return f"{name}: {value}".encode("ascii") + CRLF

@@ -35,9 +35,12 @@ class EncodedTemplate:
 
     STORIES = object()
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, has_markers: bool = True):
         # Each piece: encoded bytes, STORIES, or (line, the markers it contains).
         self.pieces: list = []
+        if not has_markers:  # a story's text is the publisher's: "%%ND-..." in it is text
+            self.pieces.append(quoted_printable(text))
+            return
         fixed: list[str] = []
         for line in text.splitlines(keepends=True):
             if MARK_PREFIX not in line:
@@ -133,8 +136,8 @@ class EditionRenderer:
                 text = render_to_string("newsletter/mail/_story.txt", context)
                 html = render_to_string("newsletter/mail/_story.html", context)
             self._fragments[key] = (
-                EncodedTemplate(text),
-                EncodedTemplate(css_inline.inline_fragment(html, self._css)),
+                EncodedTemplate(text, has_markers=False),
+                EncodedTemplate(css_inline.inline_fragment(html, self._css), has_markers=False),
             )
         return self._fragments[key]
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.conf import settings
 
+from newsdesk.core.text import clean_in_place
 from newsdesk.stories.models import Story
 
 CHUNK = 500  # ids per IN (...) query, below every database's parameter limit
@@ -27,6 +28,11 @@ class StoryItem:
     topic_ids: frozenset
     publisher_ids: frozenset
     haystack: str  # lower-cased title and excerpt, for keyword alerts
+
+    def __post_init__(self):
+        """What a mail shows of a story is clean (core.text), whenever it was stored:
+        the title becomes the Subject, so it must be one line."""
+        clean_in_place(self, lines=frozenset({"excerpt", "haystack"}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -44,6 +45,8 @@ from newsdesk.newsletter.models import Delivery, MailEvent
 
 log = logging.getLogger(__name__)
 
+MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit, and MailEvent.recipient's
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 POSTMARK_HARD = {"HardBounce", "BadEmailAddress", "ManuallyDeactivated", "Blocked"}
 POSTMARK_SOFT = {"SoftBounce", "Transient", "DnsError", "AutoResponder"}
 
@@ -78,10 +81,9 @@ def ses_findings(data: dict) -> list[Finding]:
     if data.get("Type") == "SubscriptionConfirmation":
         log.warning("SES/SNS subscription to confirm: %s", data.get("SubscribeURL"))
         return []
-    try:
-        event = json.loads(data.get("Message") or "{}") if "Message" in data else data
-    except ValueError:
-        return []
+    event = data
+    if "Message" in data:  # SNS wraps the SES event as JSON text
+        event = json_value(data.get("Message") or "{}", "the SNS Message")
     kind = event.get("notificationType") or event.get("eventType")
     message_id = _ses_message_id(event.get("mail") or {})
     delivery_id = _delivery_for(message_id)
@@ -281,14 +283,62 @@ def check_mailgun_signature(data: dict, now: float | None = None) -> None:
         raise Rejection(403, "this token was used before (a replayed call).")
 
 
-def _json_object(request) -> dict:
+def json_value(text: str | bytes, what: str):
+    """text parsed as JSON, or a Rejection (400) that says why not. JSON that holds text no
+    database can store is refused too: a lone surrogate escape ("\\ud800", half of a
+    UTF-16 pair, not a character) or NUL. Providers send neither."""
     try:
-        data = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        raise Rejection(400, "the body is not JSON.") from None
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise Rejection(400, f"{what} is not JSON.") from None
+    if found := _unstorable_text(data):
+        raise Rejection(
+            400,
+            f"{what} holds {found!r} in a string, which is not text (a lone UTF-16 "
+            "surrogate, or NUL); nothing was processed.",
+        )
+    return data
+
+
+def _unstorable_text(data) -> str | None:
+    """The first lone surrogate or NUL in any string or key of parsed JSON, else None."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and (found := _UNSTORABLE.search(item)):
+            return found.group()
+    return None
+
+
+def _json_object(request) -> dict:
+    data = json_value(request.body or b"", "the body")
     if not isinstance(data, dict):
         raise Rejection(400, "the body is not a JSON object.")
     return data
+
+
+def _findings(provider: str, data: dict) -> list[Finding]:
+    """The provider's findings in data, or a Rejection (400) saying what is malformed."""
+    try:
+        findings = PROVIDERS[provider](data)
+    except (AttributeError, TypeError, ValueError) as error:  # a field of an unexpected type
+        raise Rejection(
+            400,
+            f"the body is not a {provider} event as documented ({type(error).__name__}: {error}).",
+        ) from None
+    for finding in findings:
+        if len(finding.recipient) > MAX_ADDRESS_LENGTH:
+            raise Rejection(
+                400,
+                f"recipient {finding.recipient[:40]!r}... is longer than {MAX_ADDRESS_LENGTH} "
+                "characters, so it is no mail address; nothing was processed.",
+            )
+    return findings
 
 
 @csrf_exempt  # called by the providers' servers: the URL secret and their proof authenticate
@@ -297,8 +347,7 @@ def provider_webhook(request, provider, secret):
     expected = settings.NEWSDESK_WEBHOOK_SECRET
     if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
         return HttpResponse("unknown webhook\n", status=404, content_type="text/plain")
-    parse = PROVIDERS.get(provider)
-    if parse is None:
+    if provider not in PROVIDERS:
         return HttpResponse(
             f"unknown provider {provider!r}; use one of {sorted(PROVIDERS)}\n",
             status=404,
@@ -309,17 +358,10 @@ def provider_webhook(request, provider, secret):
         data = _json_object(request)
         if provider == "mailgun":
             check_mailgun_signature(data)
+        findings = _findings(provider, data)
     except Rejection as rejection:
         log.warning("%s webhook refused (%d): %s", provider, rejection.status, rejection.message)
         return rejection.response(provider)
-    try:
-        findings = parse(data)
-    except (AttributeError, TypeError, ValueError) as error:  # a field of an unexpected type
-        log.warning("%s webhook: unreadable event: %r", provider, error)
-        return Rejection(
-            400,
-            f"the body is not a {provider} event as documented ({type(error).__name__}: {error}).",
-        ).response(provider)
     for finding in findings:
         apply(finding, source=provider)
     return JsonResponse({"processed": len(findings)})

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 from urllib.parse import urljoin, urlsplit
 
+from newsdesk.core.text import clean_text
 from newsdesk.core.urls import canonicalize_url, is_http_url
 
 from .entries import FeedError, absolute_link
@@ -276,7 +277,7 @@ def _page_title(document) -> str:
     if document is None:
         return ""
     title = document.find(".//title")
-    return " ".join((title.text_content() if title is not None else "").split())
+    return clean_text(" ".join((title.text_content() if title is not None else "").split()))
 
 
 def _title_from_host(url: str) -> str:

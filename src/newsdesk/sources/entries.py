@@ -30,6 +30,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from newsdesk.core.html import html_to_text
+from newsdesk.core.text import clean_in_place
 from newsdesk.core.urls import canonicalize_url, is_http_url, strip_tracking
 
 # Clocks differ; a date up to this far ahead is believed, beyond it is clamped.
@@ -65,6 +66,7 @@ EXTRA_ZONES = {
 }
 _TRAILING_ZONE = re.compile(r"\s([A-Z]{3,4})\s*$")
 _SPACES = re.compile(r"\s+")
+ENTRY_FIELDS_WITH_LINES = frozenset({"summary_text", "content_html"})
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
@@ -86,6 +88,11 @@ class ParsedEntry:
     updated: datetime | None = None
     image: str | None = None
     categories: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        """Whatever parser made it, an entry holds clean text (core.text): this is the
+        door every publisher's entry comes through."""
+        clean_in_place(self, lines=ENTRY_FIELDS_WITH_LINES)
 
     def identity_key(self) -> str:
         """The key that makes this entry unique within its source (module docstring)."""
@@ -119,6 +126,9 @@ class ParsedFeed:
     language: str | None = None
     entries: list[ParsedEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        clean_in_place(self)  # the feed's own title and addresses (entries clean themselves)
 
 
 def _digest(*parts: str) -> str:

@@ -49,8 +49,8 @@ class Publisher(models.Model):
     )
     name_confirmed = models.BooleanField(
         default=False,
-        help_text="The name was set by an editor or declared by the publisher's own pages; "
-        "until then it is the feed's title and the first article's site name replaces it.",
+        help_text="The name was set by an editor or agreed by the publisher's own pages "
+        "(sources.naming); until then it is the feed's title.",
     )
 
     class Meta:
@@ -72,12 +72,24 @@ class Publisher(models.Model):
             slug = f"{base}-{n}"
         return cls.objects.create(domain=domain, name=name or domain, slug=slug)
 
-    def adopt_declared_name(self, declared: str) -> None:
-        """Take the name the publisher's pages declare (og:site_name, JSON-LD publisher)."""
-        declared = (declared or "").strip()[:200]
-        if declared and not self.name_confirmed:
-            self.name, self.name_confirmed = declared, True
-            self.save(update_fields=["name", "name_confirmed"])
+
+class DeclaredName(models.Model):
+    """A publisher's name as one of its pages declares it, until the pages agree on one
+    (sources.naming): one row per page, so one page is one vote however often it is read."""
+
+    publisher = models.ForeignKey(
+        Publisher, on_delete=models.CASCADE, related_name="declared_names"
+    )
+    page_hash = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publisher", "page_hash"], name="one_name_per_page")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Source(models.Model):

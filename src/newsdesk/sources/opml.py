@@ -21,6 +21,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 import defusedxml.sax
 from defusedxml import DefusedXmlException
 
+from newsdesk.core.text import clean_in_place
 from newsdesk.core.urls import is_http_url
 
 from .xmlguard import decode_xml, utf8_xml
@@ -41,6 +42,11 @@ class OpmlFeed:
     xml_url: str
     html_url: str | None = None
     topics: list[str] = field(default_factory=list)  # folder path, outermost first
+
+    def __post_init__(self):
+        """An OPML file is someone else's text too: titles and topics are kept clean
+        (core.text), on the way in and on the way out."""
+        clean_in_place(self)
 
 
 def parse_opml(body: bytes, name: str = "OPML file") -> list[OpmlFeed]:

@@ -25,6 +25,7 @@ from defusedxml import DefusedXmlException
 from lxml.etree import ParserError
 
 from newsdesk.core.charset import decode_body
+from newsdesk.core.text import clean_text
 
 from .entries import ParsedEntry, absolute_link, clamp_future, parse_date, text_of
 from .xmlguard import decode_xml, utf8_xml
@@ -128,7 +129,8 @@ def read_sitemap(body: bytes, url: str, *, now: datetime | None = None) -> Sitem
             sitemap.is_news = True
             publication = next((c for c in news if _local(c.tag) == "publication"), None)
             if publication is not None and not sitemap.publication:
-                sitemap.publication = text_of(_child_text(publication, "name"), False)
+                name = text_of(_child_text(publication, "name"), False)
+                sitemap.publication = clean_text(name)  # becomes a publisher's name
         if entry := _entry_from_url(node, news, url, now):
             sitemap.entries.append(entry)
     return sitemap

@@ -4,6 +4,10 @@ Each list the site shows (front page, topic, publisher, search) is offered in al
 formats at <list>/feed.atom, feed.rss and feed.json. An item is a story: its link is our
 story page (every publisher's coverage), its summary the excerpt we may show and a
 "Read more" pointer to the original.
+
+Whatever goes into a feed passes through core.text's clean_text on the way (FeedItem,
+FeedContent): a stored title with a control character, or a visitor's search query,
+must not make the XML invalid (Django refuses to write it) or the JSON unencodable.
 """
 
 import json
@@ -20,6 +24,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from newsdesk.core.text import clean_in_place
 from newsdesk.sources.models import Publisher, Topic
 
 from . import listing, presentation
@@ -45,6 +50,9 @@ class FeedItem:
     language: str = ""
     tags: list[str] = field(default_factory=list)
 
+    def __post_init__(self):
+        clean_in_place(self, lines=frozenset({"summary"}))
+
     @property
     def summary_html(self) -> str:
         parts = [f"<p>{escape(self.summary)}</p>"] if self.summary else []
@@ -62,6 +70,9 @@ class FeedContent:
     page_path: str
     feed_path: str
     items: list[FeedItem]
+
+    def __post_init__(self):
+        clean_in_place(self, lines=frozenset({"description"}))
 
 
 def item_from_card(card) -> FeedItem:

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsdesk.core.text import clean_text
 from newsdesk.web.images import proxied_url
 
 register = template.Library()
@@ -25,3 +26,11 @@ def json_ld(data: dict) -> str:
 def proxied_image(url: str) -> str:
     """A publisher's image URL as served by our own image proxy."""
     return proxied_url(url)
+
+
+@register.filter
+def xml_text(value) -> str:
+    """Stored text made fit for an XML document we write (core.text): XML 1.0 forbids
+    control characters, and rows stored before text was cleaned on its way in may hold
+    them. Escaped afterwards like any other value."""
+    return clean_text(str(value if value is not None else ""))

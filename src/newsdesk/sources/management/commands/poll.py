@@ -5,6 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk import pipeline
+from newsdesk.core.text import shown_escaped
 from newsdesk.sources.models import Source
 
 
@@ -29,7 +30,8 @@ class Command(BaseCommand):
                 new += len(outcome.new_entry_ids)
                 if outcome.error:
                     failed += 1
-                    print(f"\nsource {outcome.source_id}: {outcome.error}", file=sys.stderr)
+                    error = shown_escaped(outcome.error)  # may quote the publisher
+                    print(f"\nsource {outcome.source_id}: {error}", file=sys.stderr)
             bar = "#" * int(30 * done / len(ids))
             print(
                 f"\r[{bar:<30}] {done}/{len(ids)} sources, {new} new entries",

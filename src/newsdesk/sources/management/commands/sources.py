@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from newsdesk.core.text import shown_escaped
 from newsdesk.sources.models import Source
 from newsdesk.sources.registry import SourceError, add_source, export_opml, import_opml
 
@@ -55,11 +56,13 @@ class Command(BaseCommand):
         for s in sources:
             state = "disabled" if not s.enabled else ("BROKEN" if s.error_count else "ok")
             last_ok = s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "never"
+            # Titles and errors quote publishers: escapes, never raw control characters.
+            name = shown_escaped(s.title or s.publisher.name)
             self.stdout.write(
-                f"{s.pk:>5}  {state:<8} {s.title or s.publisher.name}  <{s.url}>\n"
+                f"{s.pk:>5}  {state:<8} {name}  <{shown_escaped(s.url)}>\n"
                 f"       last success {last_ok}, next poll {s.next_poll_at:%Y-%m-%d %H:%M}, "
                 f"{s.entries_today} entries in the last day"
-                + (f"\n       last error: {s.last_error}" if s.error_count else "")
+                + (f"\n       last error: {shown_escaped(s.last_error)}" if s.error_count else "")
             )
 
     def do_remove(self, options):
