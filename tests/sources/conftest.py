@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
+from refusing_rule import refuse_marked_entries
 
 from newsdesk.sources.fetch import Fetcher, FetchPolicy, FetchRequest, FetchResult
 from newsdesk.sources.robots import RobotsCache
@@ -159,3 +160,10 @@ def fetch_all():
         return asyncio.run(run())
 
     return fetch_batch
+
+
+
+@pytest.fixture
+def refusing_database(db):
+    """A database rule refusing entries titled with REFUSED_MARKER (refusing_rule.py)."""
+    refuse_marked_entries()

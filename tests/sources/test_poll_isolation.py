@@ -12,11 +12,11 @@ from datetime import timedelta
 
 import pytest
 from aiohttp import web
-from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from refusing_rule import REFUSED_MARKER
 
 from newsdesk import pipeline
 from newsdesk.sources.models import Entry, Publisher, Source
@@ -32,7 +32,6 @@ GOOD_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <link>https://herald.example/storm</link></item>
 </channel></rss>"""
 GOOD_TITLES = {"Bridge closes for repairs", "Ferry strike ends", "Storm warning for the coast"}
-REFUSED_MARKER = "Refused by the database"
 
 
 def json_feed(*titles: str) -> bytes:
@@ -101,29 +100,6 @@ def assert_stored_and_released(source: Source) -> None:
     assert titles == GOOD_TITLES, f"{source.url}: {titles} stored; last error {source.last_error!r}"
     assert source.error_count == 0 and source.last_error == ""
     assert source.claimed_until is None
-
-
-@pytest.fixture
-def refusing_database(db):
-    """A database rule refusing entries titled with REFUSED_MARKER: a write that fails
-    whatever text clean-up comes before it."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION refuse_marked_entry() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN IF NEW.title LIKE '%%{REFUSED_MARKER}%%' THEN "
-                "RAISE EXCEPTION 'entry refused by the test rule'; END IF; RETURN NEW; END $$"
-            )
-            cursor.execute(
-                "CREATE TRIGGER refuse_marked_entry BEFORE INSERT OR UPDATE ON sources_entry "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_marked_entry()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse_marked_entry BEFORE INSERT ON sources_entry "
-                f"WHEN NEW.title LIKE '%{REFUSED_MARKER}%' "
-                "BEGIN SELECT RAISE(ABORT, 'entry refused by the test rule'); END"
-            )
 
 
 def test_a_source_the_database_refuses_gets_a_named_error_and_its_neighbours_are_stored(

@@ -15,6 +15,7 @@ from aiohttp import web
 from django.urls import include, path
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from refusing_rule import REFUSED_MARKER
 
 from newsdesk import pipeline
 from newsdesk.sources.models import Entry, Publisher, Source
@@ -257,6 +258,21 @@ def test_a_signed_push_that_is_not_a_feed_says_why_and_stores_nothing(subscribed
     assert response.status_code == 400
     assert b"not a feed" in response.content
     assert not Entry.objects.exists() and handed_on() == []
+
+
+def test_a_signed_push_the_database_refuses_says_so_keeps_nothing_and_is_no_500(
+    subscribed, client, refusing_database
+):
+    body = atom(titles=["Harbour reopens", f"{REFUSED_MARKER}: a poisoned title"])
+
+    response = push(client, subscribed, body, sign(subscribed.websub_secret, body))
+
+    assert response.status_code == 422
+    assert b"could not be stored" in response.content
+    assert b"entry refused by the test rule" in response.content
+    assert not Entry.objects.exists() and handed_on() == []
+    subscribed.refresh_from_db()
+    assert "WebSub push not stored" in subscribed.last_error
 
 
 def test_a_push_for_a_source_no_longer_followed_answers_gone(subscribed, client):

@@ -78,5 +78,8 @@ def _receive_push(request: HttpRequest, source: Source) -> HttpResponse:
     except FeedError as error:
         log.warning("source %s: WebSub push not stored: %s", source.pk, error)
         return HttpResponse(f"{error}\n", status=400, content_type=TEXT)
+    except websub.PushNotStored as error:
+        return HttpResponse(f"The content could not be stored: {error}\n", status=422,
+                            content_type=TEXT)
     pipeline.hand_on(pushed.new_entry_ids + pushed.updated_entry_ids, source.fetch_pages)
     return HttpResponse(status=204)

@@ -36,7 +36,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from newsdesk.sources.feeds import parse_feed
 from newsdesk.sources.fetch import FetchKind, FetchPolicy, FetchRequest, fetch_many
 from newsdesk.sources.models import Source
-from newsdesk.sources.polling import store_entries
+from newsdesk.sources.polling import DATABASE_UNAVAILABLE, describe_failure, store_entries
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,10 @@ SIGNATURE_DIGESTS = {
     "sha384": hashlib.sha384,
     "sha512": hashlib.sha512,
 }
+
+
+class PushNotStored(Exception):
+    """Pushed content that is a feed but whose entries the database refused; says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,11 +226,23 @@ def store_pushed_content(
 ) -> Pushed:
     """Parse pushed feed content and store its entries exactly as a poll would.
 
-    Raises FeedError (entries.FeedError) when the body is not a feed.
+    Raises FeedError (entries.FeedError) when the body is not a feed, and PushNotStored
+    when its entries could not be stored (nothing of it is kept, the error is recorded on
+    the source, and the hub is told why rather than given a server error).
     """
     now = now or timezone.now()
     parsed = parse_feed(body, topic_of(source), content_type, now=now)
-    new_ids, updated_ids = store_entries(source, parsed.entries, now)
+    try:
+        with transaction.atomic():
+            new_ids, updated_ids = store_entries(source, parsed.entries, now)
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception as exc:  # one publisher's rows the database refuses: theirs alone
+        log.exception("source %s: WebSub push could not be stored", source.pk)
+        error = (f"feed {source.url}: WebSub push not stored: storing what it sent failed "
+                 f"({describe_failure(exc)}); nothing from it was kept")
+        Source.objects.filter(pk=source.pk).update(last_error=error, last_error_at=now)
+        raise PushNotStored(error) from exc
     if new_ids:
         Source.objects.filter(pk=source.pk).update(last_new_entry_at=now)
     return Pushed(new_ids, updated_ids)
