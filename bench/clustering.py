@@ -48,7 +48,7 @@ Measured in one run, on the data (default: the ECB+ dev sample in
   article (the negatives: different articles about the same event).
 
 ``--fit`` prints the join and merge models fitted on the data's stream orders 0-2 (how
-the shipped coefficients in ``stories/model.py`` were made) and exits.
+the shipped coefficients in ``stories/join_model.py`` were made) and exits.
 
 A data file without ``cluster`` is clustered and written (``--predictions``), not
 scored; ``--json`` then reports speed only. Progress goes to stderr; with ``--json``
@@ -74,14 +74,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from clustering_training import (  # noqa: E402  (bench/, beside this script)
+    fit_join_model,
+    join_training_pairs,
+    merge_training_pairs,
+)
+
 from newsdesk.stories.dedup import shingles  # noqa: E402
 from newsdesk.stories.engine import Doc, EngineSettings, StoryIndex  # noqa: E402
-from newsdesk.stories.model import JOIN_MODEL, MERGE_MODEL, fit_join_model  # noqa: E402
+from newsdesk.stories.join_model import JOIN_MODEL, MERGE_MODEL  # noqa: E402
 from newsdesk.stories.prepare import Prepared, prepare  # noqa: E402
-from newsdesk.stories.training import join_training_pairs, merge_training_pairs  # noqa: E402
 from newsdesk.stories.vectors import BlockWeights  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "benchmarks" / "clustering"
+# ../shared beside the repository; a worktree further down finds the one beside its parents
+SHARED = next(
+    (folder / "shared" / "benchmarks" / "clustering" for folder in ROOT.parents
+     if (folder / "shared" / "benchmarks" / "clustering").is_dir()),
+    ROOT.parent / "shared" / "benchmarks" / "clustering",
+)
 TFIDF_THRESHOLD = 0.25  # the README's choice for the dev sample
 CONSUMER_BATCH = 50  # articles per clustering task (a feed's new entries)
 SETTLE = timedelta(minutes=60)  # NEWSDESK_STORY_SETTLE_MINUTES's default

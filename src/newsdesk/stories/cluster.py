@@ -10,10 +10,10 @@ them in full. The cost per article is bounded by these constants, not by the num
 of articles in the window (a scan of 100,000 open articles would be the alternative).
 
 Look-alike events (two earthquakes, two rehab check-ins) share their vocabulary, so
-an article joins a story only when a small fitted model (``model.JOIN_MODEL``) is
+an article joins a story only when a small fitted model (``join_model.JOIN_MODEL``) is
 convinced by the per-block cosines (words, names, numbers), the names each side
 mentions, the years they mention and the story's size. When a story grows so that it
-and another open story look like fragments of one event (``model.MERGE_MODEL``), the
+and another open story look like fragments of one event (``join_model.MERGE_MODEL``), the
 smaller is folded into the larger and reported, so the caller can redirect it.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsdesk.stories.model import JoinModel, pair_features
+from newsdesk.stories.join_model import JoinModel, pair_features
 from newsdesk.stories.vectors import (
     Contrast,
     Side,

@@ -36,7 +36,7 @@ import numpy as np
 
 from newsdesk.stories.cluster import ClusterSettings, Story, StoryClusters, languages_match
 from newsdesk.stories.dedup import CopyDetector
-from newsdesk.stories.model import JOIN_MODEL, MERGE_MODEL, JoinModel
+from newsdesk.stories.join_model import JOIN_MODEL, MERGE_MODEL, JoinModel
 from newsdesk.stories.prepare import NUM_PERM, Prepared, prepare
 from newsdesk.stories.vectors import BlockWeights, Vocabulary, weigh
 

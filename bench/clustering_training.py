@@ -1,4 +1,9 @@
-"""Training pairs for the join model, from articles labelled with their real story.
+"""Fitting the story engine's join and merge models (``stories.join_model``), for the bench.
+
+Only ``bench/clustering.py`` uses this (``--fit`` prints the shipped coefficients, and its
+cross-validation refits them per fold): Newsdesk itself runs the fitted coefficients.
+
+Training pairs come from articles labelled with their real story.
 
 The stream is replayed as the engine sees it (same vectors, same online document
 frequencies), but with the true stories: every article is compared with the few
@@ -16,7 +21,7 @@ import numpy as np
 
 from newsdesk.stories.cluster import ClusterSettings
 from newsdesk.stories.features import extract_features
-from newsdesk.stories.model import pair_features
+from newsdesk.stories.join_model import JoinModel, pair_features
 from newsdesk.stories.vectors import (
     BlockWeights,
     Contrast,
@@ -152,3 +157,28 @@ def merge_training_pairs(
             features = pair_features(a, b, min(size_a, size_b), vocabulary, contrast)
             pairs.append((features, label_a == label_b))
     return pairs
+
+
+def fit_join_model(
+    pairs: Iterable[tuple[np.ndarray, bool]], threshold: float, l2: float = 1.0
+) -> JoinModel:
+    """Logistic regression (L2, classes weighted equally) by Newton's method."""
+    rows = list(pairs)
+    if not rows or all(y for _, y in rows) or not any(y for _, y in rows):
+        raise ValueError("fit_join_model: need both joining and non-joining pairs")
+    x = np.stack([f for f, _ in rows])
+    y = np.array([float(label) for _, label in rows])
+    positives = y.sum()
+    sample_weight = np.where(y > 0, len(y) / (2 * positives), len(y) / (2 * (len(y) - positives)))
+    beta = np.zeros(x.shape[1])
+    penalty = l2 * np.eye(x.shape[1])
+    penalty[0, 0] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ beta, -30, 30)))
+        gradient = x.T @ (sample_weight * (p - y)) + penalty @ beta
+        hessian = (x * (sample_weight * p * (1 - p))[:, None]).T @ x + penalty
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return JoinModel(tuple(round(float(b), 4) for b in beta), threshold)

@@ -12,14 +12,13 @@ stories nearest the article (``vectors.Contrast``: what sets it apart from its
 look-alike sibling, not what the siblings share). A second model with the same
 features decides merges of two stories, and the folding of settled fragments.
 
-Their coefficients were fitted on labelled news (``training.py`` on the ECB+ dev
-sample); ``bench/clustering.py`` refits them with folds grouped by topic and reports
-that cross-validated score beside the one of the shipped fit. Fitting uses numpy only
-(Newton's method), no scikit-learn.
+Their coefficients were fitted on labelled news (``bench/clustering_training.py`` on
+the ECB+ dev sample); ``bench/clustering.py`` refits them with folds grouped by topic
+and reports that cross-validated score beside the one of the shipped fit. Fitting lives
+with the benchmark: nothing in Newsdesk itself learns.
 """
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -125,27 +124,3 @@ MERGE_MODEL = JoinModel(
     threshold=0.9,
 )
 
-
-def fit_join_model(
-    pairs: Iterable[tuple[np.ndarray, bool]], threshold: float, l2: float = 1.0
-) -> JoinModel:
-    """Logistic regression (L2, classes weighted equally) by Newton's method."""
-    rows = list(pairs)
-    if not rows or all(y for _, y in rows) or not any(y for _, y in rows):
-        raise ValueError("fit_join_model: need both joining and non-joining pairs")
-    x = np.stack([f for f, _ in rows])
-    y = np.array([float(label) for _, label in rows])
-    positives = y.sum()
-    sample_weight = np.where(y > 0, len(y) / (2 * positives), len(y) / (2 * (len(y) - positives)))
-    beta = np.zeros(x.shape[1])
-    penalty = l2 * np.eye(x.shape[1])
-    penalty[0, 0] = 0.0
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ beta, -30, 30)))
-        gradient = x.T @ (sample_weight * (p - y)) + penalty @ beta
-        hessian = (x * (sample_weight * p * (1 - p))[:, None]).T @ x + penalty
-        step = np.linalg.solve(hessian, gradient)
-        beta -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return JoinModel(tuple(round(float(b), 4) for b in beta), threshold)
