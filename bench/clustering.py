@@ -76,6 +76,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from clustering_training import (  # noqa: E402  (bench/, beside this script)
     fit_join_model,
+    fit_time_gap,
     join_training_pairs,
     merge_training_pairs,
 )
@@ -280,25 +281,50 @@ def quality(raw, seeds, runner, score_labels, predictions: Path | None, has_gold
     return summarise(newsdesk), summarise(tfidf)
 
 
-def labelled(articles: list[dict]) -> list[tuple[str, str, str]]:
-    return [(a.get("title") or "", a.get("text") or "", str(a["cluster"])) for a in articles]
+def labelled(articles: list[dict], runner) -> list[tuple[str, str, str, float]]:
+    """(title, text, story, publication time in seconds: 0 when undated) in stream order."""
+    rows = []
+    for a in articles:
+        moment = runner.parse_date(a.get("date"))
+        when = moment.replace(tzinfo=UTC).timestamp() if moment else 0.0
+        rows.append((a.get("title") or "", a.get("text") or "", str(a["cluster"]), when))
+    return rows
 
 
-def fit_models(streams: list[list[tuple[str, str, str]]]):
+TIME_FIT_SEEDS = (1, 2, 3)  # datings the time weights learn from (the bench scores seed 0's)
+
+
+def fit_models(streams: list[list[tuple]], dated_streams: list[list[tuple]]):
     """Join and merge models (shipped thresholds) learned from labelled streams; the
-    merge fragments of stream ``n`` are cut with seed ``n``."""
+    merge fragments of stream ``n`` are cut with seed ``n``. Their time-gap weights are
+    then fitted on ``dated_streams``, the other coefficients held fixed."""
     join_pairs, merge_pairs = [], []
     for seed, stream in enumerate(streams):
         join_pairs += join_training_pairs(stream, BlockWeights())
         merge_pairs += merge_training_pairs(stream, BlockWeights(), seed=seed)
-    return (fit_join_model(join_pairs, JOIN_MODEL.threshold),
-            fit_join_model(merge_pairs, MERGE_MODEL.threshold))
+    join = fit_join_model(join_pairs, JOIN_MODEL.threshold)
+    merge = fit_join_model(merge_pairs, MERGE_MODEL.threshold)
+    dated_join, dated_merge = [], []
+    for seed, stream in enumerate(dated_streams):
+        dated_join += join_training_pairs(stream, BlockWeights())
+        dated_merge += merge_training_pairs(stream, BlockWeights(), seed=seed)
+    return fit_time_gap(dated_join, join), fit_time_gap(dated_merge, merge)
+
+
+def dated_training(raw: list[dict], runner) -> list[list[tuple]]:
+    return [labelled(runner.stream_order(dated_ecb(raw, seed), 0)[0], runner)
+            for seed in TIME_FIT_SEEDS]
 
 
 def fitted_models(raw: list[dict], runner) -> dict:
-    """The shipped models: fitted on stream orders 0-2."""
-    join, merge = fit_models([labelled(runner.stream_order(raw, seed)[0]) for seed in (0, 1, 2)])
-    return {"join": join.coefficients, "merge": merge.coefficients}
+    """The shipped models: fitted on stream orders 0-2, time weights on ECB+ dated by
+    the recipe with seeds ``TIME_FIT_SEEDS``."""
+    join, merge = fit_models(
+        [labelled(runner.stream_order(raw, seed)[0], runner) for seed in (0, 1, 2)],
+        dated_training(raw, runner),
+    )
+    return {"join": join.coefficients, "join_time_gap": join.time_gap,
+            "merge": merge.coefficients, "merge_time_gap": merge.time_gap}
 
 
 def fold_models(raw: list[dict], runner, folds: int) -> dict[str, tuple]:
@@ -307,13 +333,23 @@ def fold_models(raw: list[dict], runner, folds: int) -> dict[str, tuple]:
     random.Random(0).shuffle(topics)
     fold_of = {topic: i % folds for i, topic in enumerate(topics)}
     ordered, _ = runner.stream_order(raw, 0)
+    dated = dated_training(raw, runner)
     models_of = {}
     for fold in range(folds):
-        join, merge = fit_models([labelled([a for a in ordered if fold_of[a["topic"]] != fold])])
-        models_of.update({str(a["id"]): (fold, join, merge) for a in raw
-                          if fold_of[a["topic"]] == fold})
+        id_in_fold = {str(a["id"]) for a in raw if fold_of[a["topic"]] == fold}
+        join, merge = fit_models(
+            [labelled([a for a in ordered if str(a["id"]) not in id_in_fold], runner)],
+            [[row for row, a in zip(stream, order, strict=True)
+              if str(a["id"]) not in id_in_fold]
+             for stream, order in zip(dated, dated_orders(raw, runner), strict=True)],
+        )
+        models_of.update({key: (fold, join, merge) for key in id_in_fold})
         progress(f"cross-validation: fold {fold + 1}/{folds} fitted")
     return models_of
+
+
+def dated_orders(raw: list[dict], runner) -> list[list[dict]]:
+    return [runner.stream_order(dated_ecb(raw, seed), 0)[0] for seed in TIME_FIT_SEEDS]
 
 
 def cross_validated(raw, seeds, runner, score_labels, models_of: dict, folds: int = 5):

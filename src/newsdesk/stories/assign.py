@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -292,6 +292,9 @@ SHOWN_FIELDS = ["pk", "title", "excerpt", "image_url", "language", "published_at
 def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
     """Recompute what a story shows from its articles: headline, counts, topics, times.
 
+    The headline article and title follow ``_headline``; an editor's lock
+    (``Story.headline_locked``) keeps both as the editor set them.
+
     Aggregates are computed by the database, so the cost does not grow with the
     number of articles a story has (a wire story can have hundreds).
     """
@@ -309,7 +312,8 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
         return
     headline = _headline(story, members, index)
     story.headline_article = headline
-    story.title = headline.title
+    if not story.headline_locked:
+        story.title = headline.title
     story.excerpt = headline.excerpt
     story.language = headline.language
     story.image_url = headline.image_url or (
@@ -328,15 +332,26 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
 
 
 def _headline(story: Story, members, index: StoryIndex | None) -> Article:
-    """The article closest to the story's centre (the engine's choice), else the first."""
+    """The story's lead report: the editor's, if locked and still in the story; else the
+    engine's choice (``StoryIndex.representative``, which keeps the lead shown now unless
+    another report is clearly more central); else the lead shown now; else the earliest
+    report that is not a copy."""
+    current = story.headline_article_id
+    if current is not None and (story.headline_locked or index is None):
+        if found := members.filter(pk=current).only(*SHOWN_FIELDS).first():
+            return found
     if index is not None:
         try:
-            key = int(index.representative(story.pk))
+            key = int(index.representative(story.pk, str(current) if current else None))
         except KeyError:
             key = None
         if key is not None and (found := members.filter(pk=key).only(*SHOWN_FIELDS).first()):
             return found
-    return members.order_by("published_at", "pk").only(*SHOWN_FIELDS).first()
+    return (
+        members.order_by(F("membership__copy_of").asc(nulls_first=True), "published_at", "pk")
+        .only(*SHOWN_FIELDS)
+        .first()
+    )
 
 
 def story_topic_ids(members) -> set[int]:

@@ -28,6 +28,7 @@ translation model, and a wrong link is worse than two stories).
 
 import itertools
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,7 +39,7 @@ from newsdesk.stories.cluster import ClusterSettings, Story, StoryClusters, lang
 from newsdesk.stories.dedup import CopyDetector
 from newsdesk.stories.join_model import JOIN_MODEL, MERGE_MODEL, JoinModel
 from newsdesk.stories.prepare import NUM_PERM, Prepared, prepare
-from newsdesk.stories.vectors import BlockWeights, Vocabulary, weigh
+from newsdesk.stories.vectors import BlockWeights, Vocabulary, sparse_dot, weigh
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class EngineSettings:
 
 
 ENTRY_TERMS = 32  # heaviest terms kept per open article: enough to find the central one
+HEADLINE_NEAR = 0.05  # reports this close to the most central count as equally central
+HEADLINE_MARGIN = 0.1  # how much more central than the shown lead a new lead must be
 LINKS_KEPT = 10  # attribution links remembered per recent article (see ``_linking``)
 
 
@@ -193,7 +196,7 @@ class StoryIndex:
                 doc, story, when, (ids, weights, dating), minhash, copy_of=original, is_new=False
             )
         not_before = when - self.window_seconds
-        ranked = self._clusters.ranked(ids, weights, dating, language, not_before)
+        ranked = self._clusters.ranked(ids, weights, dating, language, not_before, when)
         best = ranked[0][1] if ranked else None
         is_new = best is None or ranked[0][0] < self.settings.join.threshold
         story = self._clusters.open(self._new_id(), language, when) if is_new else best
@@ -328,25 +331,55 @@ class StoryIndex:
         story = self._clusters.stories.get(story_id)
         return list(story.members) if story is not None else []
 
-    def representative(self, story_id: int) -> str:
-        """The article closest to the story's centre (its headline), not the first or longest.
+    def representative(self, story_id: int, current: str | None = None) -> str:
+        """The story's lead report (its headline): the most representative full report.
 
-        Copies are never chosen (they repeat an original that is a member already).
+        - Copies are never chosen: they repeat an original that is a member already.
+        - Centrality: the cosine of a report with the centre of the story's *other* reports
+          (leaving its own terms out, so that a long sidebar does not look central by
+          agreeing with itself). Reaction pieces and sidebars share less of the event's
+          particulars with the rest of the coverage than the reports of it do.
+        - Reports within ``HEADLINE_NEAR`` of the most central count as equally central;
+          among them, the one that others copied (the original of copies) leads, then the
+          earliest (the report that broke the story).
+        - ``current`` (the lead shown now) stays unless the choice is more central by
+          ``HEADLINE_MARGIN``: a headline that changes with every new reaction piece would
+          have readers meet a different story each time they look.
         """
         story = self._clusters.stories.get(story_id)
         if story is None:
             if story_id in self._archived_representative:
                 return self._archived_representative[story_id]
             raise KeyError(f"story {story_id}: not in the index (closed or never seen)")
-        best_key, best_similarity = story.members[0], -1.0
-        for key in story.members:
-            entry = self._entries[key]
-            if entry.copy_of is not None:
-                continue
-            similarity = story.cosine(entry.ids, entry.weights, entry.norm)
-            if similarity > best_similarity + 1e-9:
-                best_key, best_similarity = key, similarity
-        return best_key
+        entries = {key: self._entries[key] for key in story.members}
+        copied = Counter(entry.copy_of for entry in entries.values() if entry.copy_of)
+        centrality = {
+            key: self._centrality(story, entry)
+            for key, entry in entries.items()
+            if entry.copy_of is None
+        }
+        if not centrality:
+            return story.members[0]
+        most = max(centrality.values())
+        choice = min(
+            (key for key, value in centrality.items() if value >= most - HEADLINE_NEAR),
+            key=lambda key: (-copied[key], entries[key].when, entries[key].order),
+        )
+        if current in centrality and centrality[choice] < centrality[current] + HEADLINE_MARGIN:
+            return current
+        return choice
+
+    @staticmethod
+    def _centrality(story: Story, entry: _Entry) -> float:
+        """Cosine of a member's kept terms with the centre of the story without them."""
+        if not entry.norm:
+            return 0.0
+        if story.size <= 1:
+            return 1.0  # a lone report is the whole story
+        dot = sparse_dot(entry.ids, entry.weights, story.ids, story.weights)
+        own = entry.norm * entry.norm
+        rest = math.sqrt(max(story.norm * story.norm - 2 * dot + own, 0.0))
+        return (dot - own) / (entry.norm * rest) if rest > 0 else 0.0
 
     def related(self, story_id: int, k: int = 5) -> list[tuple[int, float]]:
         """Stories most similar in content (open or closed), best first, with cosines."""

@@ -88,19 +88,34 @@ def pair_features(
     )
 
 
+def time_gap_hours(first_a: float, last_a: float, first_b: float, last_b: float) -> float:
+    """Hours between two spans of publication times (0 if they overlap)."""
+    return max(0.0, first_a - last_b, first_b - last_a) / 3600.0
+
+
 @dataclass(frozen=True)
 class JoinModel:
-    """Coefficients (in ``FEATURE_NAMES`` order) and the probability needed to act."""
+    """Coefficients (in ``FEATURE_NAMES`` order), the weight of the time gap, and the
+    probability needed to act.
+
+    ``time_gap``: the log-odds added per unit of ``log(1 + hours)`` between the two
+    sides' coverage (``time_gap_hours``; negative: reports of one event come close
+    together, so coverage hours or days apart needs more of the other evidence to be
+    believed one event). Undated articles all carry the stream's one moment, so it adds
+    nothing there; it was fitted after the other coefficients, with them held fixed, on
+    dated streams (``bench/clustering_training.py``).
+    """
 
     coefficients: tuple[float, ...]
     threshold: float = 0.5
+    time_gap: float = 0.0
 
     @cached_property
     def _vector(self) -> np.ndarray:
         return np.array(self.coefficients)  # made once, not on every comparison
 
-    def probability(self, features: np.ndarray) -> float:
-        score = float(np.dot(self._vector, features))
+    def probability(self, features: np.ndarray, gap_hours: float = 0.0) -> float:
+        score = float(np.dot(self._vector, features)) + self.time_gap * math.log1p(gap_hours)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
@@ -115,6 +130,7 @@ JOIN_MODEL = JoinModel(
         -0.7784, 0.3683, -0.7126, -0.1369, 0.171, 0.4404, 9.0812,
     ),
     threshold=0.92,
+    time_gap=-0.1229,
 )
 MERGE_MODEL = JoinModel(
     (
@@ -122,5 +138,6 @@ MERGE_MODEL = JoinModel(
         -0.9123, 0.1297, -0.9054, -0.2098, 0.6508, 0.0827, 3.3558,
     ),
     threshold=0.9,
+    time_gap=-0.4594,
 )
 
