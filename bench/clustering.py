@@ -95,7 +95,7 @@ SHARED = next(
 )
 TFIDF_THRESHOLD = 0.25  # the README's choice for the dev sample
 CONSUMER_BATCH = 50  # articles per clustering task (a feed's new entries)
-SETTLE = timedelta(minutes=60)  # NEWSDESK_STORY_SETTLE_MINUTES's default
+SETTLE = timedelta(minutes=180)  # NEWSDESK_STORY_SETTLE_MINUTES's default
 SCHEDULER_TICK = timedelta(minutes=1)  # the scheduler's settle task runs every minute
 WHY_FAST = (
     "why it stays fast: a new article looks up its {query} heaviest terms in an inverted "

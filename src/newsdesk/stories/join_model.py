@@ -88,9 +88,22 @@ def pair_features(
     )
 
 
+DAY = 86_400.0
+
+
+def covered_until(moment: float) -> float:
+    """The end of the time a publication timestamp stands for.
+
+    A timestamp at exactly midnight UTC is taken for a date without a time of day (feeds
+    and archives often give only the date), so it stands for the whole day: two reports
+    dated one day apart may have been published an hour apart.
+    """
+    return moment + DAY if moment % DAY == 0 else moment
+
+
 def time_gap_hours(first_a: float, last_a: float, first_b: float, last_b: float) -> float:
     """Hours between two spans of publication times (0 if they overlap)."""
-    return max(0.0, first_a - last_b, first_b - last_a) / 3600.0
+    return max(0.0, first_a - covered_until(last_b), first_b - covered_until(last_a)) / 3600.0
 
 
 @dataclass(frozen=True)
