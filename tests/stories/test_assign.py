@@ -243,7 +243,8 @@ def test_a_late_fragment_is_folded_into_its_story_once_it_has_settled(make_artic
     assert fragment != quake_a  # not sure enough to join when it came
 
     assert assign.settle_stories(now=START + timedelta(minutes=45)) == []  # not yet quiet
-    assert assign.settle_stories(now=START + timedelta(hours=2)) == [quake_a.pk]
+    assert assign.settle_stories(now=START + timedelta(hours=2)) == []  # 3 quiet hours
+    assert assign.settle_stories(now=START + timedelta(hours=4)) == [quake_a.pk]
     fragment.refresh_from_db()
     quake_a.refresh_from_db()
     assert fragment.merged_into_id == quake_a.pk  # its URL redirects to the survivor
@@ -318,7 +319,7 @@ def test_an_editors_headline_survives_new_coverage(make_article):
     title, _, text = (FIXTURES / "late-report.txt").read_text().partition("\n")
     late = make_article(title, text.strip(), "Andes Daily", minutes=30)
     assign.assign_articles([late.pk])
-    assign.settle_stories(now=START + timedelta(hours=3))
+    assign.settle_stories(now=START + timedelta(hours=4))
     story.refresh_from_db()
     assert story.article_count == 4  # the refreshes ran
     assert story.title == "Deadly quake in southern Peru"

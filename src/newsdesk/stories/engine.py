@@ -88,6 +88,11 @@ class EngineSettings:
     settle_max_size: int = 8
     settle_per_article: float = 0.05
     settle_threshold: float = 0.3
+    # ...and, below ``settle_threshold``, only if it is this many times as likely as the
+    # next likeliest neighbour: a report that fits two same-kind stories about equally
+    # shares only what such stories share (a town, a kind of crime, a weekday), not the
+    # particulars of one of them
+    settle_distinct: float = 1.25
 
 
 ENTRY_TERMS = 32  # heaviest terms kept per open article: enough to find the central one
@@ -261,8 +266,12 @@ class StoryIndex:
         years and months they mention, the terms weighed against the nearest stories so
         that what look-alike events share counts little, and the hours between the two
         sides' coverage). It joins the likeliest one if that one is at least as large and
-        likely enough: ``settle_per_article`` per article moved, at most
-        ``settle_threshold`` (a wrong fold misplaces every article it moves).
+        likely enough: ``settle_per_article`` times the square of the articles moved, at
+        most ``settle_threshold`` (a wrong fold misplaces every article it moves, against
+        every article of its new story). Below ``settle_threshold`` the likeliest must also
+        be ``settle_distinct`` times as likely as the next: a report that fits two stories
+        of the same kind about equally (two shootings in one town, on the same weekday)
+        shares what such stories share, not the particulars of either.
 
         Why wait: folding at once, while coverage still arrives, sends fragments to
         whichever look-alike event happened to be larger (on the ECB+ dev streams
@@ -526,20 +535,33 @@ class StoryIndex:
         return Assignment(story.story_id, is_new, copy_of, [])
 
     def _likeliest_home(self, story: Story, not_before: float) -> Story | None:
-        """The open story ``story`` most likely belongs to, if likely enough."""
+        """The open story ``story`` most likely belongs to, if likely enough and clearly
+        likelier than the next (see ``consolidate``)."""
         near = self._clusters.nearest(
             story.ids, story.weights, story.norm, story.language, not_before,
             self.settings.clusters.min_cosine, excluding=story,
         )
         contrast = self._clusters.contrast(story.ids, story.weights, near)
-        best, best_probability = None, 0.0
-        for _, other in near[: self.settings.clusters.judged]:
-            probability = self._clusters.merge_probability(story, other, contrast)
-            if probability > best_probability:
-                best, best_probability = other, probability
+        scored = sorted(
+            (
+                (self._clusters.merge_probability(story, other, contrast), n, other)
+                for n, (_, other) in enumerate(near[: self.settings.clusters.judged])
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )
+        if not scored:
+            return None
+        best_probability, _, best = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
         # moving more articles needs more certainty: a wrong fold misplaces all of them
-        needed = min(self.settings.settle_threshold, self.settings.settle_per_article * story.size**2)
-        return best if best is not None and best_probability >= needed else None
+        needed = min(
+            self.settings.settle_threshold, self.settings.settle_per_article * story.size**2
+        )
+        distinct = (
+            best_probability >= self.settings.settle_threshold
+            or best_probability >= self.settings.settle_distinct * runner_up
+        )
+        return best if best_probability >= needed and distinct else None
 
     def _fold(self, keep: Story, gone: Story) -> None:
         """Move ``gone``'s articles into ``keep`` (a merge or a settled fragment)."""
