@@ -11,11 +11,22 @@ Measured in one run, on the data (default: the ECB+ dev sample in
   articles one at a time in each stream order of the shared runner (``--orders`` are
   the seeds of its ``stream_order``), seeing only ``title``, ``text`` and ``date``, under
   an opaque key, in batches of 50 as the clustering consumer gets them, each batch
-  followed by the consumer's consolidation of stories quiet for the settle time (60
-  minutes by the stream's clock). Its stories once the stream has gone quiet (every
-  story settled, as the scheduler's settle task leaves them) are scored with the
-  shared score.py (B-cubed, ARI). ECB+ has no dates: its articles share one moment,
-  so consolidation happens once, after the last article.
+  followed by the consumer's consolidation of stories quiet for the settle time (3
+  hours by the stream's clock), and the scheduler's every minute of the stream's clock
+  (``Replay``). Its stories once the stream has gone quiet (every story settled, as the
+  scheduler's settle task leaves them) are scored with the shared score.py (B-cubed,
+  pairwise, ARI); every article is scored in the story it ended in, closed (idle past
+  the window) or open. ECB+ has no dates: its articles share one moment, so
+  consolidation happens once, after the last article. A dated ``--data`` file is
+  streamed once, in date order, and scored beside a perfect engine with the window
+  (``ceiling``: each real story cut where its coverage was idle past 72 hours).
+- dated streams (``dated_ecb``, ``dated_simulator``): ECB+ dated by a fixed recipe
+  (``dated_ecb``: seed 0; each topic's two events start 0-7 days apart, topics within 30
+  days; each report's delay after its event's start exponential with a mean of 12
+  hours, cut at 5 days; 20% of events cut down to one report) and the publisher
+  simulator's own reports and copies, dated by their release times; Newsdesk, the
+  models cross-validated by topic (ECB+), the windowed ceiling and TF-IDF with a
+  3-day window.
   The runner's own TF-IDF centroid baseline (threshold 0.25, as in the README) runs
   on the same orders in this process.
 - ``newsdesk_cv_by_topic``: the join and merge models were fitted on this sample, so
@@ -47,8 +58,10 @@ Measured in one run, on the data (default: the ECB+ dev sample in
   counts every copy decision, including originals wrongly called copies of another
   article (the negatives: different articles about the same event).
 
-``--fit`` prints the join and merge models fitted on the data's stream orders 0-2 (how
-the shipped coefficients in ``stories/join_model.py`` were made) and exits.
+``--fit`` prints the join and merge models fitted on the data's stream orders 0-2, and
+their time-gap weights fitted on ECB+ dated with seeds 1-3 (how the shipped
+coefficients in ``stories/join_model.py`` were made; ``clustering_training.py``), and
+exits.
 
 A data file without ``cluster`` is clustered and written (``--predictions``), not
 scored; ``--json`` then reports speed only. Progress goes to stderr; with ``--json``
