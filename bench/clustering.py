@@ -11,11 +11,22 @@ Measured in one run, on the data (default: the ECB+ dev sample in
   articles one at a time in each stream order of the shared runner (``--orders`` are
   the seeds of its ``stream_order``), seeing only ``title``, ``text`` and ``date``, under
   an opaque key, in batches of 50 as the clustering consumer gets them, each batch
-  followed by the consumer's consolidation of stories quiet for the settle time (60
-  minutes by the stream's clock). Its stories once the stream has gone quiet (every
-  story settled, as the scheduler's settle task leaves them) are scored with the
-  shared score.py (B-cubed, ARI). ECB+ has no dates: its articles share one moment,
-  so consolidation happens once, after the last article.
+  followed by the consumer's consolidation of stories quiet for the settle time (3
+  hours by the stream's clock), and the scheduler's every minute of the stream's clock
+  (``Replay``). Its stories once the stream has gone quiet (every story settled, as the
+  scheduler's settle task leaves them) are scored with the shared score.py (B-cubed,
+  pairwise, ARI); every article is scored in the story it ended in, closed (idle past
+  the window) or open. ECB+ has no dates: its articles share one moment, so
+  consolidation happens once, after the last article. A dated ``--data`` file is
+  streamed once, in date order, and scored beside a perfect engine with the window
+  (``ceiling``: each real story cut where its coverage was idle past 72 hours).
+- dated streams (``dated_ecb``, ``dated_simulator``): ECB+ dated by a fixed recipe
+  (``dated_ecb``: seed 0; each topic's two events start 0-7 days apart, topics within 30
+  days; each report's delay after its event's start exponential with a mean of 12
+  hours, cut at 5 days; 20% of events cut down to one report) and the publisher
+  simulator's own reports and copies, dated by their release times; Newsdesk, the
+  models cross-validated by topic (ECB+), the windowed ceiling and TF-IDF with a
+  3-day window.
   The runner's own TF-IDF centroid baseline (threshold 0.25, as in the README) runs
   on the same orders in this process.
 - ``newsdesk_cv_by_topic``: the join and merge models were fitted on this sample, so
@@ -47,8 +58,10 @@ Measured in one run, on the data (default: the ECB+ dev sample in
   counts every copy decision, including originals wrongly called copies of another
   article (the negatives: different articles about the same event).
 
-``--fit`` prints the join and merge models fitted on the data's stream orders 0-2 (how
-the shipped coefficients in ``stories/model.py`` were made) and exits.
+``--fit`` prints the join and merge models fitted on the data's stream orders 0-2, and
+their time-gap weights fitted on ECB+ dated with seeds 1-3 (how the shipped
+coefficients in ``stories/join_model.py`` were made; ``clustering_training.py``), and
+exits.
 
 A data file without ``cluster`` is clustered and written (``--predictions``), not
 scored; ``--json`` then reports speed only. Progress goes to stderr; with ``--json``
@@ -74,17 +87,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from clustering_training import (  # noqa: E402  (bench/, beside this script)
+    fit_join_model,
+    fit_time_gap,
+    join_training_pairs,
+    merge_training_pairs,
+)
+
 from newsdesk.stories.dedup import shingles  # noqa: E402
 from newsdesk.stories.engine import Doc, EngineSettings, StoryIndex  # noqa: E402
-from newsdesk.stories.model import JOIN_MODEL, MERGE_MODEL, fit_join_model  # noqa: E402
+from newsdesk.stories.join_model import JOIN_MODEL, MERGE_MODEL  # noqa: E402
 from newsdesk.stories.prepare import Prepared, prepare  # noqa: E402
-from newsdesk.stories.training import join_training_pairs, merge_training_pairs  # noqa: E402
 from newsdesk.stories.vectors import BlockWeights  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "benchmarks" / "clustering"
+# ../shared beside the repository; a worktree further down finds the one beside its parents
+SHARED = next(
+    (folder / "shared" / "benchmarks" / "clustering" for folder in ROOT.parents
+     if (folder / "shared" / "benchmarks" / "clustering").is_dir()),
+    ROOT.parent / "shared" / "benchmarks" / "clustering",
+)
 TFIDF_THRESHOLD = 0.25  # the README's choice for the dev sample
 CONSUMER_BATCH = 50  # articles per clustering task (a feed's new entries)
-SETTLE = timedelta(minutes=60)  # NEWSDESK_STORY_SETTLE_MINUTES's default
+SETTLE = timedelta(minutes=180)  # NEWSDESK_STORY_SETTLE_MINUTES's default
+SCHEDULER_TICK = timedelta(minutes=1)  # the scheduler's settle task runs every minute
 WHY_FAST = (
     "why it stays fast: a new article looks up its {query} heaviest terms in an inverted "
     "index whose posting lists keep the {cap} most recent stories each, votes, and compares "
@@ -146,17 +171,62 @@ def to_doc(article: dict, runner) -> Doc:
         title=article.get("title") or "",
         text=article.get("text") or "",
         published=moment.replace(tzinfo=UTC) if moment else None,
+        language=article.get("language"),
     )
 
 
+class Replay:
+    """A stream fed to one index as Newsdesk feeds it, remembering every article's story.
+
+    The clustering consumer adds articles in batches of ``CONSUMER_BATCH``, each followed
+    by the consolidation of stories quiet for the settle time by the stream's clock; the
+    scheduler consolidates once a minute too (``SCHEDULER_TICK``), so in a dated stream
+    a story quiet for the settle time is looked at before newer articles close it.
+    Folds (online merges and consolidation) are followed, so that every article gets its
+    final story, whether or not that story is still open when the stream ends.
+    """
+
+    def __init__(self, index: StoryIndex):
+        self.index = index
+        self.story_of: dict[str, int] = {}
+        self.folded_into: dict[int, int] = {}
+        self._ticked = None
+
+    def feed(self, docs: list[Doc]) -> None:
+        for start in range(0, len(docs), CONSUMER_BATCH):
+            for doc in docs[start : start + CONSUMER_BATCH]:
+                self._tick(doc.published)
+                assignment = self.index.add(doc)
+                self.story_of[doc.key] = assignment.story_id
+                for folded in assignment.merged_story_ids:
+                    self.folded_into[folded] = assignment.story_id
+            if self.index.clock is not None:
+                self.settle(self.index.clock - SETTLE)
+
+    def _tick(self, published: datetime | None) -> None:
+        """The scheduler's settle task, for every minute the stream's clock moved on."""
+        if published is None:
+            return
+        if self._ticked is not None and published - self._ticked >= SCHEDULER_TICK:
+            self.settle(published - SETTLE)
+        if self._ticked is None or published - self._ticked >= SCHEDULER_TICK:
+            self._ticked = published
+
+    def settle(self, settled_before) -> None:
+        for survivor, folded in self.index.consolidate(settled_before):
+            for story_id in folded:
+                self.folded_into[story_id] = survivor
+
+    def final_story(self, key: str) -> int:
+        story = self.story_of[key]
+        while story in self.folded_into:
+            story = self.folded_into[story]
+        return story
+
+
 def feed(index: StoryIndex, docs: list[Doc]) -> None:
-    """Add articles as the clustering consumer does: in batches, each followed by the
-    consolidation of stories quiet for the settle time by the stream's clock."""
-    for start in range(0, len(docs), CONSUMER_BATCH):
-        for doc in docs[start : start + CONSUMER_BATCH]:
-            index.add(doc)
-        if index.clock is not None:
-            index.consolidate(index.clock - SETTLE)
+    """Add articles as the clustering consumer and the scheduler do (see ``Replay``)."""
+    Replay(index).feed(docs)
 
 
 def run_engine(articles: list[dict], runner, settings: EngineSettings) -> tuple[dict, float]:
@@ -164,21 +234,26 @@ def run_engine(articles: list[dict], runner, settings: EngineSettings) -> tuple[
 
     The stories scored are those after the stream has gone quiet for the settle time
     (the scheduler's settle task then folds what is left): ``consolidate`` with every
-    story settled. Articles without dates all carry the stream's one moment.
+    story settled. Articles without dates all carry the stream's one moment. Every
+    article gets the story it ended in, closed (idle past the window) or open.
     """
-    index = StoryIndex(settings=settings)
+    replay = Replay(StoryIndex(settings=settings))
     docs = [to_doc(a, runner) for a in articles]
     started = time.perf_counter()
-    feed(index, docs)
-    index.consolidate(math.inf)
+    replay.feed(docs)
+    replay.settle(math.inf)
     seconds = time.perf_counter() - started
     return {
-        str(a["id"]): str(index.story_of(d.key)) for a, d in zip(articles, docs, strict=True)
+        str(a["id"]): str(replay.final_story(d.key)) for a, d in zip(articles, docs, strict=True)
     }, seconds
 
 
+SCORES = ("b3_precision", "b3_recall", "b3_f1", "pairwise_precision", "pairwise_recall",
+          "pairwise_f1", "ari")
+
+
 def summarise(per_order: list[dict]) -> dict:
-    keys = ("b3_precision", "b3_recall", "b3_f1", "ari", "articles_per_s")
+    keys = (*SCORES, "articles_per_s")
     summary = {
         k: round(sum(r[k] for r in per_order) / len(per_order), 4)
         for k in keys
@@ -192,7 +267,7 @@ def scored(seed, gold, pred, count, seconds, score_labels) -> dict:
     row = {"seed": seed, "articles_per_s": round(count / seconds, 1) if seconds else 0.0}
     if gold is not None:
         result = score_labels(gold, pred)
-        row.update({k: round(result[k], 4) for k in ("b3_precision", "b3_recall", "b3_f1", "ari")})
+        row.update({k: round(result[k], 4) for k in SCORES})
     return row
 
 
@@ -202,6 +277,8 @@ def quality(raw, seeds, runner, score_labels, predictions: Path | None, has_gold
     baseline_args = argparse.Namespace(window_days=3.0, title_weight=1.0)
     for seed in seeds:
         ordered, days = runner.stream_order(raw, seed)
+        if days is not None and seed != seeds[0]:
+            break  # a dated stream has one order: its dates'
         pred, seconds = run_engine(ordered, runner, EngineSettings())
         newsdesk.append(scored(seed, gold, pred, len(ordered), seconds, score_labels))
         if predictions is not None:
@@ -217,25 +294,50 @@ def quality(raw, seeds, runner, score_labels, predictions: Path | None, has_gold
     return summarise(newsdesk), summarise(tfidf)
 
 
-def labelled(articles: list[dict]) -> list[tuple[str, str, str]]:
-    return [(a.get("title") or "", a.get("text") or "", str(a["cluster"])) for a in articles]
+def labelled(articles: list[dict], runner) -> list[tuple[str, str, str, float]]:
+    """(title, text, story, publication time in seconds: 0 when undated) in stream order."""
+    rows = []
+    for a in articles:
+        moment = runner.parse_date(a.get("date"))
+        when = moment.replace(tzinfo=UTC).timestamp() if moment else 0.0
+        rows.append((a.get("title") or "", a.get("text") or "", str(a["cluster"]), when))
+    return rows
 
 
-def fit_models(streams: list[list[tuple[str, str, str]]]):
+TIME_FIT_SEEDS = (1, 2, 3)  # datings the time weights learn from (the bench scores seed 0's)
+
+
+def fit_models(streams: list[list[tuple]], dated_streams: list[list[tuple]]):
     """Join and merge models (shipped thresholds) learned from labelled streams; the
-    merge fragments of stream ``n`` are cut with seed ``n``."""
+    merge fragments of stream ``n`` are cut with seed ``n``. Their time-gap weights are
+    then fitted on ``dated_streams``, the other coefficients held fixed."""
     join_pairs, merge_pairs = [], []
     for seed, stream in enumerate(streams):
         join_pairs += join_training_pairs(stream, BlockWeights())
         merge_pairs += merge_training_pairs(stream, BlockWeights(), seed=seed)
-    return (fit_join_model(join_pairs, JOIN_MODEL.threshold),
-            fit_join_model(merge_pairs, MERGE_MODEL.threshold))
+    join = fit_join_model(join_pairs, JOIN_MODEL.threshold)
+    merge = fit_join_model(merge_pairs, MERGE_MODEL.threshold)
+    dated_join, dated_merge = [], []
+    for seed, stream in enumerate(dated_streams):
+        dated_join += join_training_pairs(stream, BlockWeights())
+        dated_merge += merge_training_pairs(stream, BlockWeights(), seed=seed)
+    return fit_time_gap(dated_join, join), fit_time_gap(dated_merge, merge)
+
+
+def dated_training(raw: list[dict], runner) -> list[list[tuple]]:
+    return [labelled(runner.stream_order(dated_ecb(raw, seed), 0)[0], runner)
+            for seed in TIME_FIT_SEEDS]
 
 
 def fitted_models(raw: list[dict], runner) -> dict:
-    """The shipped models: fitted on stream orders 0-2."""
-    join, merge = fit_models([labelled(runner.stream_order(raw, seed)[0]) for seed in (0, 1, 2)])
-    return {"join": join.coefficients, "merge": merge.coefficients}
+    """The shipped models: fitted on stream orders 0-2, time weights on ECB+ dated by
+    the recipe with seeds ``TIME_FIT_SEEDS``."""
+    join, merge = fit_models(
+        [labelled(runner.stream_order(raw, seed)[0], runner) for seed in (0, 1, 2)],
+        dated_training(raw, runner),
+    )
+    return {"join": join.coefficients, "join_time_gap": join.time_gap,
+            "merge": merge.coefficients, "merge_time_gap": merge.time_gap}
 
 
 def fold_models(raw: list[dict], runner, folds: int) -> dict[str, tuple]:
@@ -244,29 +346,43 @@ def fold_models(raw: list[dict], runner, folds: int) -> dict[str, tuple]:
     random.Random(0).shuffle(topics)
     fold_of = {topic: i % folds for i, topic in enumerate(topics)}
     ordered, _ = runner.stream_order(raw, 0)
+    dated = dated_training(raw, runner)
     models_of = {}
     for fold in range(folds):
-        join, merge = fit_models([labelled([a for a in ordered if fold_of[a["topic"]] != fold])])
-        models_of.update({str(a["id"]): (fold, join, merge) for a in raw
-                          if fold_of[a["topic"]] == fold})
+        id_in_fold = {str(a["id"]) for a in raw if fold_of[a["topic"]] == fold}
+        join, merge = fit_models(
+            [labelled([a for a in ordered if str(a["id"]) not in id_in_fold], runner)],
+            [[row for row, a in zip(stream, order, strict=True)
+              if str(a["id"]) not in id_in_fold]
+             for stream, order in zip(dated, dated_orders(raw, runner), strict=True)],
+        )
+        models_of.update({key: (fold, join, merge) for key in id_in_fold})
         progress(f"cross-validation: fold {fold + 1}/{folds} fitted")
     return models_of
 
 
-def cross_validated(raw, seeds, runner, score_labels, folds: int = 5):
-    """Each topic fold scored with models fitted on the other folds' topics.
+def dated_orders(raw: list[dict], runner) -> list[list[dict]]:
+    return [runner.stream_order(dated_ecb(raw, seed), 0)[0] for seed in TIME_FIT_SEEDS]
+
+
+def cross_validated(raw, seeds, runner, score_labels, models_of: dict, folds: int = 5):
+    """Each topic fold scored with models fitted on the other folds' topics (``models_of``:
+    ``fold_models``).
 
     The engine runs over the whole stream (as in production, among other topics' news)
     once per fold with that fold's models; only the fold's articles are scored, each
     fold's stories kept apart. The two decision thresholds stay the shipped ones.
     """
-    models_of = fold_models(raw, runner, folds)
     per_order = []
     for seed in seeds:
-        ordered, _ = runner.stream_order(raw, seed)
+        ordered, days = runner.stream_order(raw, seed)
+        if days is not None and seed != seeds[0]:
+            break
         pred, seconds = {}, 0.0
         for fold in range(folds):
-            fold_ids = {k for k, (f, _, _) in models_of.items() if f == fold}
+            fold_ids = {str(a["id"]) for a in ordered if models_of[str(a["id"])][0] == fold}
+            if not fold_ids:
+                continue
             _, join, merge = models_of[next(iter(fold_ids))]
             fold_pred, fold_seconds = run_engine(ordered, runner,
                                                  EngineSettings(join=join, merge=merge))
@@ -277,6 +393,122 @@ def cross_validated(raw, seeds, runner, score_labels, folds: int = 5):
                                 score_labels))
         progress(f"order {seed}: newsdesk, cross-validated by topic {per_order[-1]}")
     return summarise(per_order)
+
+
+# --------------------------------------------------------------------------- dated streams
+
+DATED_START = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
+TOPIC_SPREAD_DAYS = 30  # each topic's first event starts within this many days
+SIBLING_DAYS = 7  # a topic's two events start 0-7 days apart
+REPORT_DELAY_MEAN_HOURS = 12  # each report's delay after its event's start: exponential
+REPORT_DELAY_CAP = timedelta(days=5)
+LONE_EVENT_SHARE = 0.2  # events cut down to a single report
+WINDOW_HOURS = 72  # NEWSDESK_STORY_WINDOW_HOURS's default
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def dated_ecb(raw: list[dict], seed: int = 0) -> list[dict]:
+    """ECB+ dated by the issue's fixed recipe, for streams with a window.
+
+    With ``random.Random(seed)``, topics in their order in the file: the topic's first
+    event starts within ``TOPIC_SPREAD_DAYS`` of the stream's start (so several topics
+    are in the window at once), its other event 0-7 days later (which of the two comes
+    first is drawn too); each report's delay after its event's start is exponential
+    with a mean of 12 hours, cut at 5 days; 20% of events are cut down to one report
+    (drawn among theirs), as lone reports.
+    """
+    rng = random.Random(seed)
+    by_topic: dict[str, dict[str, list[dict]]] = {}
+    for article in raw:
+        by_topic.setdefault(str(article["topic"]), {}).setdefault(
+            str(article["cluster"]), []
+        ).append(article)
+    dated = []
+    for events in by_topic.values():
+        first = DATED_START + timedelta(days=rng.uniform(0, TOPIC_SPREAD_DAYS))
+        labels = sorted(events)
+        rng.shuffle(labels)
+        for n, label in enumerate(labels):
+            start = first + timedelta(days=rng.uniform(0, SIBLING_DAYS)) if n else first
+            reports = events[label]
+            if rng.random() < LONE_EVENT_SHARE:
+                reports = [rng.choice(reports)]
+            for article in reports:
+                delay = timedelta(hours=rng.expovariate(1 / REPORT_DELAY_MEAN_HOURS))
+                dated.append({**article, "date": stamp(start + min(delay, REPORT_DELAY_CAP))})
+    return dated
+
+
+def simulator_stream() -> list[dict]:
+    """The publisher simulator's own reports and copies, dated by their release times.
+
+    Gold stories are the simulator's events, one per language (Newsdesk never puts two
+    languages in one story); a copy belongs to its original's event.
+    """
+    from newsdesk.simulator.content import COPIES, REPORTS
+
+    def record(report, key, offset_s):
+        return {
+            "id": key,
+            "title": report.headline,
+            "text": "\n".join(report.paragraphs),
+            "date": stamp(DATED_START + timedelta(seconds=offset_s)),
+            "language": report.language,
+            "cluster": f"{report.event}:{report.language}",
+        }
+
+    by_slug = {(r.publisher, r.slug): r for r in REPORTS}
+    stream = [record(r, f"{r.publisher}/{r.slug}", r.offset_s) for r in REPORTS]
+    for copy in COPIES:
+        original = by_slug[(copy.original_publisher, copy.original_slug)]
+        stream.append(record(original, f"{copy.publisher}/{copy.original_slug}", copy.offset_s))
+    return stream
+
+
+def windowed_ceiling(articles: list[dict], runner, hours: float = WINDOW_HOURS) -> dict:
+    """A perfect engine with the window: each real story, cut wherever its coverage was
+    idle for longer than the window (a story closed then cannot be joined again)."""
+    by_story: dict[str, list[tuple[datetime, str]]] = {}
+    for article in articles:
+        by_story.setdefault(str(article["cluster"]), []).append(
+            (runner.parse_date(article["date"]), str(article["id"]))
+        )
+    pred = {}
+    for label, reports in by_story.items():
+        piece, last = 0, None
+        for moment, key in sorted(reports):
+            if last is not None and (moment - last).total_seconds() > hours * 3600:
+                piece += 1
+            pred[key] = f"{label}#{piece}"
+            last = moment
+    return pred
+
+
+def dated_quality(name, articles, runner, score_labels, models_of=None, folds: int = 5):
+    """Newsdesk, TF-IDF (3-day window) and the windowed ceiling on one dated stream."""
+    ordered, days = runner.stream_order(articles, 0)
+    gold = {str(a["id"]): str(a["cluster"]) for a in ordered}
+    pred, seconds = run_engine(ordered, runner, EngineSettings())
+    report = {"articles": len(ordered), "stories": len(set(gold.values())),
+              "newsdesk": scored(0, gold, pred, len(ordered), seconds, score_labels)}
+    ceiling = windowed_ceiling(ordered, runner)
+    report["ceiling"] = scored(0, gold, ceiling, len(ordered), 0, score_labels)
+    del report["ceiling"]["articles_per_s"]
+    if models_of is not None:
+        report["newsdesk_cv_by_topic"] = cross_validated(
+            ordered, [0], runner, score_labels, models_of, folds)["per_order"][0]
+    labels = runner.run_tfidf(ordered, days, argparse.Namespace(window_days=3.0,
+                              title_weight=1.0), {}, TFIDF_THRESHOLD)
+    pred_tfidf = {str(a["id"]): label for a, label in zip(ordered, labels, strict=True)}
+    report["tfidf"] = scored(0, gold, pred_tfidf, len(ordered), 0, score_labels)
+    del report["tfidf"]["articles_per_s"]
+    for method in ("newsdesk", "newsdesk_cv_by_topic", "ceiling", "tfidf"):
+        if method in report:
+            progress(f"{name}: {method} {report[method]}")
+    return report
 
 
 # --------------------------------------------------------------------------- synthetic
@@ -533,6 +765,27 @@ def wire_group(index: StoryIndex, key: str) -> set[str]:
 # --------------------------------------------------------------------------- main
 
 
+def score_line(name: str, r: dict) -> str:
+    return (f"{name:26s} B3 P={r['b3_precision']:.3f} R={r['b3_recall']:.3f} "
+            f"F1={r['b3_f1']:.3f}  pairwise P={r['pairwise_precision']:.3f} "
+            f"R={r['pairwise_recall']:.3f} F1={r['pairwise_f1']:.3f}")
+
+
+def print_summary(report: dict, window_articles: int) -> None:
+    for method in ("newsdesk", "newsdesk_cv_by_topic", "tfidf", "ceiling"):
+        if method in report and "b3_f1" in report[method]:
+            print(score_line(method, report[method]))
+    for stream in ("dated_ecb", "dated_simulator"):
+        for method in ("newsdesk", "newsdesk_cv_by_topic", "ceiling", "tfidf"):
+            if method in report.get(stream, {}):
+                print(score_line(f"{stream} {method}", report[stream][method]))
+    if window_articles > 0:
+        print(f"window {window_articles} articles: {report['window_100k_articles_per_s']} "
+              f"articles/s, index {report['index_mb']} MB")
+    if "copy_precision" in report:
+        print(f"copies: precision {report['copy_precision']} recall {report['copy_recall']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=SHARED / "dev" / "ecbplus_dev.jsonl")
@@ -575,31 +828,34 @@ def main() -> None:
         return
     newsdesk, tfidf = quality(raw, seeds, runner, score_labels, args.predictions, has_gold)
     report = {"newsdesk": newsdesk, "tfidf": tfidf}
+    dated = runner.stream_order(raw, 0)[1] is not None
+    if has_gold and dated:
+        ceiling = windowed_ceiling(raw, runner)
+        gold = {str(a["id"]): str(a["cluster"]) for a in raw}
+        report["ceiling"] = {k: round(v, 4) for k, v in score_labels(gold, ceiling).items()
+                             if k in SCORES}
+    models_of = None
     if has_gold and all("topic" in a for a in raw) and args.folds > 1:
+        models_of = fold_models(raw, runner, args.folds)
         report["newsdesk_cv_by_topic"] = cross_validated(
-            raw, seeds, runner, score_labels, args.folds
+            raw, seeds, runner, score_labels, models_of, args.folds
         )
-    report.update(window_speed(raw, args.window_articles, args.measure_articles))
-    if has_gold:
+    if has_gold and all("topic" in a for a in raw) and not dated:
+        report["dated_ecb"] = dated_quality("dated ECB+", dated_ecb(raw), runner, score_labels,
+                                            models_of, args.folds)
+    report["dated_simulator"] = dated_quality("simulator", simulator_stream(), runner,
+                                              score_labels)
+    if args.window_articles > 0:
+        report.update(window_speed(raw, args.window_articles, args.measure_articles))
+    if has_gold and args.copies > 0:
         report["copy_precision"], report["copy_recall"] = copy_detection(raw, runner, args.copies)
-    else:
+    if not has_gold:
         report = {
             "newsdesk": {"articles_per_s": newsdesk["articles_per_s"]},
-            **{key: value for key, value in report.items() if key.startswith(("window", "index"))},
+            **{key: value for key, value in report.items()
+               if key.startswith(("window", "index", "dated_simulator"))},
         }
-    for method in ("newsdesk", "newsdesk_cv_by_topic", "tfidf"):
-        if method in report and "b3_f1" in report[method]:
-            r = report[method]
-            print(
-                f"{method:22s} B3 P={r['b3_precision']:.3f} R={r['b3_recall']:.3f} "
-                f"F1={r['b3_f1']:.3f} ARI={r['ari']:.3f} {r['articles_per_s']:.0f} art/s"
-            )
-    print(
-        f"window {args.window_articles} articles: {report['window_100k_articles_per_s']} "
-        f"articles/s, index {report['index_mb']} MB"
-    )
-    if "copy_precision" in report:
-        print(f"copies: precision {report['copy_precision']} recall {report['copy_recall']}")
+    print_summary(report, args.window_articles)
     if args.json:
         text = json.dumps(report, allow_nan=False)
         print(text)

@@ -13,11 +13,13 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from newsletter_support import free_port
 
+from newsdesk.articles.models import Article
 from newsdesk.newsletter import render
 from newsdesk.newsletter.digest import plan_deliveries, send_due_digests, send_queued
 from newsdesk.newsletter.models import Delivery, Edition, MailEvent, OutboxMessage, Subscriber
 from newsdesk.newsletter.schedule import latest_slot, next_slot
 from newsdesk.newsletter.sending import delivery_from_verp
+from newsdesk.sources.models import Source
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +285,21 @@ def test_embedded_default_keeps_the_digest_in_the_outbox(make_story, settings):
     assert "Harbour bridge reopens" in kept.text_body and "<h2" in kept.html_body
     assert kept.message_id == Delivery.objects.get().message_id
     assert "List-Unsubscribe" in kept.headers
+
+
+def test_a_digest_credits_the_publisher_of_the_lead_report(smtp, make_story, publisher):
+    wire = publisher("Meridian Wire")
+    source = Source.objects.create(url="https://meridianwire.example/rss", publisher=wire)
+    lead = Article.objects.create(
+        url="https://meridianwire.example/quake", url_hash=Article.hash_url(
+            "https://meridianwire.example/quake"), source=source, publisher=wire,
+        title="Earthquake strikes", text="A strong earthquake struck.",
+        published_at=timezone.now() - timedelta(hours=3),
+    )
+    make_story("Earthquake strikes", headline_article=lead, publisher_objects=[wire])
+    subscriber()
+
+    assert send_due_digests() == 1
+    message = smtp.received[0].message
+    assert "Lead report by Meridian Wire" in message.get_body(("plain",)).get_content()
+    assert "Lead report by Meridian Wire" in message.get_body(("html",)).get_content()

@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.forms import modelform_factory
 
 from newsdesk.articles.models import Article
 from newsdesk.sources.models import Publisher, Source, Topic
 from newsdesk.stories import assign
+from newsdesk.stories.admin import StoryAdmin
 from newsdesk.stories.models import PreparedArticle, Story, StoryArticle
 from newsdesk.stories.prepare import prepare
 from newsdesk.stories.rank import story_score
@@ -241,7 +243,8 @@ def test_a_late_fragment_is_folded_into_its_story_once_it_has_settled(make_artic
     assert fragment != quake_a  # not sure enough to join when it came
 
     assert assign.settle_stories(now=START + timedelta(minutes=45)) == []  # not yet quiet
-    assert assign.settle_stories(now=START + timedelta(hours=2)) == [quake_a.pk]
+    assert assign.settle_stories(now=START + timedelta(hours=2)) == []  # 3 quiet hours
+    assert assign.settle_stories(now=START + timedelta(hours=4)) == [quake_a.pk]
     fragment.refresh_from_db()
     quake_a.refresh_from_db()
     assert fragment.merged_into_id == quake_a.pk  # its URL redirects to the survivor
@@ -281,3 +284,61 @@ def test_an_editors_split_is_not_undone_by_settling(make_article, admin_client):
     assert len(split) == 3 and Story.objects.filter(kept_apart=True).count() == 3
     assign.settle_stories(now=START + timedelta(hours=3))
     assert {story_of(a).pk for a in first} == split
+
+
+def quake_a_reports(make_article):
+    events = json.loads((FIXTURES / "events.json").read_text())["articles"]
+    return [
+        make_article(item["title"], item["text"], f"Pub {n}", 10 * n)
+        for n, item in enumerate(events)
+        if item["event"] == "quake-a"
+    ]
+
+
+def reaction_pieces(make_article):
+    reactions = json.loads((FIXTURES / "reactions.json").read_text())["articles"]
+    return [
+        make_article(item["title"], item["text"], f"Reactions {n}", 120 + 10 * n)
+        for n, item in enumerate(reactions)
+    ]
+
+
+def test_an_editors_headline_survives_new_coverage(make_article):
+    reports = quake_a_reports(make_article)
+    assign.assign_articles([a.pk for a in reports])
+    story = story_of(reports[0])
+    form = modelform_factory(Story, fields=["title", "headline_article"])(
+        {"title": "Deadly quake in southern Peru", "headline_article": reports[2].pk},
+        instance=story,
+    )
+    assert form.is_valid()
+    StoryAdmin(Story, None).save_model(None, form.save(commit=False), form, change=True)
+    story.refresh_from_db()
+    assert story.headline_locked  # editing the title or the lead locks them
+
+    title, _, text = (FIXTURES / "late-report.txt").read_text().partition("\n")
+    late = make_article(title, text.strip(), "Andes Daily", minutes=30)
+    assign.assign_articles([late.pk])
+    assign.settle_stories(now=START + timedelta(hours=4))
+    story.refresh_from_db()
+    assert story.article_count == 4  # the refreshes ran
+    assert story.title == "Deadly quake in southern Peru"
+    assert story.headline_article_id == reports[2].pk
+
+
+def test_the_headline_stays_when_reaction_pieces_join_the_story(make_article):
+    reports = quake_a_reports(make_article)
+    assign.assign_articles([a.pk for a in reports])
+    story = story_of(reports[0])
+    lead = story.headline_article_id
+    assert lead in {a.pk for a in reports}
+
+    reactions = reaction_pieces(make_article)
+    for reaction in reactions:  # as if the engine had put them in the story
+        StoryArticle.objects.create(article=reaction, story=story)
+        assign.story_index().restore(assign.doc_for(reaction), story.pk)
+        assign.CONSUMER.seen.add(reaction.pk)
+        assign.refresh_story(story, assign.story_index())
+    story.refresh_from_db()
+    assert story.article_count == 8
+    assert story.headline_article_id == lead

@@ -202,3 +202,23 @@ def test_lost_sqlite_triggers_are_restored_and_the_index_rebuilt(desk):
     ensure_search_index(connection)
 
     assert found_titles("lighthouse") == ["Lighthouse reopens"]
+
+
+@pytest.mark.django_db
+def test_a_copy_found_by_search_credits_the_original_publisher_and_says_it_is_a_copy(
+    client, publishers
+):
+    text = "PORTHAVEN (Harbour Herald) - The council closed the kestrel crossing for repairs."
+    original = make_article(publishers["harbour"], "Crossing closed for repairs", text=text)
+    copy = make_article(publishers["copier"], "Kestrel crossing shut", text=text)
+    make_story(original, copy, copies={copy: original})
+
+    hit = search_stories("kestrel").hits[0]
+    html = page_html(client.get(reverse("web:search"), {"q": "kestrel"}))
+    feed = client.get(reverse("web:search_feed", args=["json"]), {"q": "kestrel"}).json()
+
+    assert hit.article == copy and hit.credited == original  # the copy matched first
+    assert 'Harbour Herald <span class="copy-label">(copy: Copycat Daily)</span>' in html
+    assert "Copycat Daily ·" not in html
+    assert feed["items"][0]["authors"] == [{"name": "Harbour Herald"}]
+    assert feed["items"][0]["external_url"] == original.url

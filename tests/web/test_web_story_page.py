@@ -23,7 +23,7 @@ def test_story_page_lists_every_publishers_headline_excerpt_and_link(client, pub
 
 
 @pytest.mark.django_db
-def test_story_page_folds_copies_under_their_original(client, publishers):
+def test_story_page_folds_copies_under_their_original_credited_and_labelled(client, publishers):
     original = make_article(publishers["harbour"], "Original report", excerpt="Original words.")
     copy = make_article(publishers["copier"], "Original report", excerpt="Original words.")
     story = make_story(original, copy, copies={copy: original})
@@ -32,7 +32,8 @@ def test_story_page_folds_copies_under_their_original(client, publishers):
 
     assert html.count('class="coverage-item"') == 1
     assert "Also published by" in html
-    assert f'<a href="{copy.url}" rel="noopener noreferrer">Copycat Daily</a>' in html
+    assert f'<a href="{copy.url}" rel="noopener noreferrer">Copycat Daily</a> (copy)' in html
+    assert "Lead report by Harbour Herald" in html
 
 
 @pytest.mark.django_db
@@ -72,3 +73,4 @@ def test_hidden_or_unknown_story_is_not_found(client, publishers):
 
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert client.get(reverse("web:story", args=[999999, "nothing"])).status_code == 404
+

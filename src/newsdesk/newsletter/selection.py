@@ -15,6 +15,8 @@ from newsdesk.core.text import clean_in_place
 from newsdesk.stories.models import Story
 
 CHUNK = 500  # ids per IN (...) query, below every database's parameter limit
+ITEM_FIELDS = ("pk", "title", "slug", "excerpt", "publisher_count", "last_updated_at",
+               "headline_article__publisher__name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,7 @@ class StoryItem:
     topic_ids: frozenset
     publisher_ids: frozenset
     haystack: str  # lower-cased title and excerpt, for keyword alerts
+    credit: str = ""  # the publisher of the story's lead report (the original, never a copy)
 
     def __post_init__(self):
         """What a mail shows of a story is clean (core.text), whenever it was stored:
@@ -79,7 +82,8 @@ def load_candidates(since: datetime, until: datetime, limit: int = 5000) -> list
         Story.objects.visible()
         .filter(last_updated_at__gt=since, last_updated_at__lte=until)
         .order_by("-pinned", "-score", "-last_updated_at", "-pk")
-        .only("pk", "title", "slug", "excerpt", "publisher_count", "last_updated_at")[:limit]
+        .select_related("headline_article__publisher")
+        .only(*ITEM_FIELDS)[:limit]
     )
     return _items(stories)
 
@@ -89,8 +93,11 @@ def load_items(story_ids) -> dict[int, StoryItem]:
     stories = []
     ids = list(story_ids)
     for start in range(0, len(ids), CHUNK):
-        stories += Story.objects.visible().filter(pk__in=ids[start : start + CHUNK]).only(
-            "pk", "title", "slug", "excerpt", "publisher_count", "last_updated_at"
+        stories += (
+            Story.objects.visible()
+            .filter(pk__in=ids[start : start + CHUNK])
+            .select_related("headline_article__publisher")
+            .only(*ITEM_FIELDS)
         )
     return {item.id: item for item in _items(stories)}
 
@@ -110,6 +117,7 @@ def _items(stories) -> list[StoryItem]:
             topic_ids=frozenset(topics.get(s.pk, ())),
             publisher_ids=frozenset(publishers.get(s.pk, ())),
             haystack=f"{s.title}\n{s.excerpt}".lower(),
+            credit=s.headline_article.publisher.name if s.headline_article else "",
         )
         for s in stories
     ]

@@ -23,12 +23,20 @@ class StoryAdmin(admin.ModelAdmin):
         "hidden",
     ]
     list_editable = ["pinned", "hidden"]
-    list_filter = ["pinned", "hidden", "kept_apart", "language", "topics"]
+    list_filter = ["pinned", "hidden", "headline_locked", "kept_apart", "language", "topics"]
     search_fields = ["title"]
     raw_id_fields = ["headline_article", "merged_into"]
     filter_horizontal = ["topics"]
     inlines = [MembershipInline]
     actions = ["merge_selected", "split_copies_out"]
+
+    def save_model(self, request, obj, form, change):
+        """An editor who sets the title or the headline article locks the headline, so
+        that new coverage never overwrites the choice (untick the lock to hand it back)."""
+        edited = {"title", "headline_article"} & set(form.changed_data)
+        if change and edited and "headline_locked" not in form.changed_data:
+            obj.headline_locked = True
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Merge the selected stories into the largest one")
     def merge_selected(self, request, queryset):

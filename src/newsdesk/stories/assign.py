@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -27,12 +27,8 @@ from newsdesk.stories.rank import rescore
 log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x4E455753  # "NEWS"
 RELATED_STORIES = 5
-_index: StoryIndex | None = None
-_seen_membership_ids: set[int] = set()
-_merges_seen_until = None  # when the latest fold this process has followed was made
 # folds are looked at again this far back: another machine's clock may lag behind ours
 MERGE_CLOCK_SKEW = timedelta(minutes=5)
-_generation = 0
 GENERATION_KEY = "newsdesk:story-index-generation"
 
 
@@ -106,59 +102,87 @@ def editors_changed_stories() -> None:
         cache.set(GENERATION_KEY, 1, timeout=None)
 
 
-def story_index() -> StoryIndex:
-    """The process's index, built from the articles inside the window on first use.
+class ClusteringConsumer:
+    """What one clustering process keeps between batches: its index, and how far it has
+    followed the database.
 
-    Rebuilt when an editor has merged or split stories since it was built, so that no
-    consumer keeps deciding from memberships the database no longer holds.
+    - ``index``: the in-memory ``StoryIndex``, built from the articles inside the window
+      on first use and dropped (``forget``) when a transaction that changed it rolls back;
+    - ``seen``: the articles whose membership it holds, so that catching up with rows
+      other consumers added never restores one twice;
+    - ``folds_seen_until``: when the latest fold it has followed was made;
+    - ``generation``: the editors' change counter it was built at (see
+      ``editors_changed_stories``): a merge or split by hand makes it rebuild.
     """
-    global _index, _generation, _merges_seen_until
-    generation = cache.get(GENERATION_KEY, 0)
-    if generation != _generation:
-        forget_index()
-        _generation = generation
-    if _index is None:
-        _index = StoryIndex(
-            window_hours=settings.NEWSDESK_STORY_WINDOW_HOURS, new_story_id=_new_story
+
+    def __init__(self):
+        self.index: StoryIndex | None = None
+        self.seen: set[int] = set()
+        self.folds_seen_until = None
+        self.generation = 0
+
+    def story_index(self) -> StoryIndex:
+        """The index, up to date with the editors' changes, folds and memberships of others.
+
+        Rebuilt when an editor has merged or split stories since it was built, so that no
+        consumer keeps deciding from memberships the database no longer holds.
+        """
+        generation = cache.get(GENERATION_KEY, 0)
+        if generation != self.generation:
+            self.forget()
+            self.generation = generation
+        if self.index is None:
+            self.index = StoryIndex(
+                window_hours=settings.NEWSDESK_STORY_WINDOW_HOURS, new_story_id=_new_story
+            )
+            self.seen.clear()
+            self.folds_seen_until = timezone.now()  # what is restored below has them already
+        self._follow_folds()
+        self._catch_up()
+        return self.index
+
+    def forget(self) -> None:
+        """Drop the index; the next assignment rebuilds it from the database."""
+        self.index = None
+        self.seen.clear()
+
+    def _follow_folds(self) -> None:
+        """Apply the folds and merges other consumers made since this one last looked.
+
+        With a clustering consumer on each of several machines, each holds its own index;
+        without this, one that did not make a fold would go on adding articles to the
+        folded story, which readers no longer see. Following a fold twice changes nothing.
+        """
+        folds = Story.objects.filter(
+            merged_at__gte=self.folds_seen_until - MERGE_CLOCK_SKEW, merged_into__isnull=False
+        ).values_list("pk", "merged_into_id", "merged_at")
+        for folded, survivor, merged_at in folds.order_by("merged_at", "pk"):
+            self.index.absorb(folded, survivor)
+            self.folds_seen_until = max(self.folds_seen_until, merged_at)
+
+    def _catch_up(self) -> None:
+        """Restore memberships this process has not seen (its own start, or other consumers)."""
+        since = timezone.now() - timedelta(hours=settings.NEWSDESK_STORY_WINDOW_HOURS)
+        rows = (
+            StoryArticle.objects.filter(article__published_at__gte=since)
+            .exclude(article_id__in=self.seen)
+            .select_related("article", "article__prepared", "story")
+            .order_by("article__published_at", "article_id")
         )
-        _seen_membership_ids.clear()
-        _merges_seen_until = timezone.now()  # what is restored below has them already
-    _follow_folds(_index)
-    _catch_up(_index)
-    return _index
+        for row in rows.iterator(chunk_size=500):
+            story_id = row.story.merged_into_id or row.story_id
+            copy_of = str(row.copy_of_id) if row.copy_of_id else None
+            kept_apart = row.story.kept_apart and not row.story.merged_into_id
+            self.index.restore(doc_for(row.article), story_id, copy_of, kept_apart=kept_apart)
+            self.seen.add(row.article_id)
 
 
-def _follow_folds(index: StoryIndex) -> None:
-    """Apply the folds and merges other consumers made since this one last looked.
-
-    With a clustering consumer on each of several machines, each holds its own index;
-    without this, one that did not make a fold would go on adding articles to the
-    folded story, which readers no longer see. Following a fold twice changes nothing.
-    """
-    global _merges_seen_until
-    folds = Story.objects.filter(
-        merged_at__gte=_merges_seen_until - MERGE_CLOCK_SKEW, merged_into__isnull=False
-    ).values_list("pk", "merged_into_id", "merged_at")
-    for folded, survivor, merged_at in folds.order_by("merged_at", "pk"):
-        index.absorb(folded, survivor)
-        _merges_seen_until = max(_merges_seen_until, merged_at)
+CONSUMER = ClusteringConsumer()  # this process's; ``newsdesk worker`` runs one per machine
 
 
-def _catch_up(index: StoryIndex) -> None:
-    """Restore memberships this process has not seen (its own start, or other consumers)."""
-    since = timezone.now() - timedelta(hours=settings.NEWSDESK_STORY_WINDOW_HOURS)
-    rows = (
-        StoryArticle.objects.filter(article__published_at__gte=since)
-        .exclude(article_id__in=_seen_membership_ids)
-        .select_related("article", "article__prepared", "story")
-        .order_by("article__published_at", "article_id")
-    )
-    for row in rows.iterator(chunk_size=500):
-        story_id = row.story.merged_into_id or row.story_id
-        copy_of = str(row.copy_of_id) if row.copy_of_id else None
-        kept_apart = row.story.kept_apart and not row.story.merged_into_id
-        index.restore(doc_for(row.article), story_id, copy_of, kept_apart=kept_apart)
-        _seen_membership_ids.add(row.article_id)
+def story_index() -> StoryIndex:
+    """This process's index (see ``ClusteringConsumer.story_index``)."""
+    return CONSUMER.story_index()
 
 
 def forget_index() -> None:
@@ -167,9 +191,7 @@ def forget_index() -> None:
     Called when a transaction that changed the index rolls back, so that memory never
     holds a decision the database does not.
     """
-    global _index
-    _index = None
-    _seen_membership_ids.clear()
+    CONSUMER.forget()
 
 
 def assign_articles(article_ids: list[int]) -> list[int]:
@@ -204,7 +226,7 @@ def _assign(article_ids: list[int]) -> list[int]:
                 StoryArticle.objects.filter(
                     article_id__in=[int(key) for key in assignment.copies_found]
                 ).update(copy_of=article)
-            _seen_membership_ids.add(article.pk)
+            CONSUMER.seen.add(article.pk)
             touched.add(assignment.story_id)
         # quiet by the stream's own clock: a backlog of old articles is not all "settled"
         now = timezone.now()
@@ -270,6 +292,9 @@ SHOWN_FIELDS = ["pk", "title", "excerpt", "image_url", "language", "published_at
 def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
     """Recompute what a story shows from its articles: headline, counts, topics, times.
 
+    The headline article and title follow ``_headline``; an editor's lock
+    (``Story.headline_locked``) keeps both as the editor set them.
+
     Aggregates are computed by the database, so the cost does not grow with the
     number of articles a story has (a wire story can have hundreds).
     """
@@ -287,7 +312,8 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
         return
     headline = _headline(story, members, index)
     story.headline_article = headline
-    story.title = headline.title
+    if not story.headline_locked:
+        story.title = headline.title
     story.excerpt = headline.excerpt
     story.language = headline.language
     story.image_url = headline.image_url or (
@@ -306,15 +332,26 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
 
 
 def _headline(story: Story, members, index: StoryIndex | None) -> Article:
-    """The article closest to the story's centre (the engine's choice), else the first."""
+    """The story's lead report: the editor's, if locked and still in the story; else the
+    engine's choice (``StoryIndex.representative``, which keeps the lead shown now unless
+    another report is clearly more central); else the lead shown now; else the earliest
+    report that is not a copy."""
+    current = story.headline_article_id
+    if current is not None and (story.headline_locked or index is None):
+        if found := members.filter(pk=current).only(*SHOWN_FIELDS).first():
+            return found
     if index is not None:
         try:
-            key = int(index.representative(story.pk))
+            key = int(index.representative(story.pk, str(current) if current else None))
         except KeyError:
             key = None
         if key is not None and (found := members.filter(pk=key).only(*SHOWN_FIELDS).first()):
             return found
-    return members.order_by("published_at", "pk").only(*SHOWN_FIELDS).first()
+    return (
+        members.order_by(F("membership__copy_of").asc(nulls_first=True), "published_at", "pk")
+        .only(*SHOWN_FIELDS)
+        .first()
+    )
 
 
 def story_topic_ids(members) -> set[int]:

@@ -10,10 +10,10 @@ them in full. The cost per article is bounded by these constants, not by the num
 of articles in the window (a scan of 100,000 open articles would be the alternative).
 
 Look-alike events (two earthquakes, two rehab check-ins) share their vocabulary, so
-an article joins a story only when a small fitted model (``model.JOIN_MODEL``) is
+an article joins a story only when a small fitted model (``join_model.JOIN_MODEL``) is
 convinced by the per-block cosines (words, names, numbers), the names each side
 mentions, the years they mention and the story's size. When a story grows so that it
-and another open story look like fragments of one event (``model.MERGE_MODEL``), the
+and another open story look like fragments of one event (``join_model.MERGE_MODEL``), the
 smaller is folded into the larger and reported, so the caller can redirect it.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsdesk.stories.model import JoinModel, pair_features
+from newsdesk.stories.join_model import JoinModel, pair_features, time_gap_hours
 from newsdesk.stories.vectors import (
     Contrast,
     Side,
@@ -135,10 +135,14 @@ class StoryClusters:
                 found.append(story)
         return found
 
-    def belonging(self, story: Story, article: Side, contrast: Contrast | None = None) -> float:
-        """Probability that an article belongs to a story (``contrast``: see ``pair_features``)."""
+    def belonging(
+        self, story: Story, article: Side, contrast: Contrast | None = None, when: float = 0.0
+    ) -> float:
+        """Probability that an article published at ``when`` belongs to a story
+        (``contrast``: see ``pair_features``)."""
         return self.join.probability(
-            pair_features(article, self.side(story), story.size, self.vocabulary, contrast)
+            pair_features(article, self.side(story), story.size, self.vocabulary, contrast),
+            time_gap_hours(when, when, story.first_seen, story.last_seen),
         )
 
     def merge_probability(self, a: Story, b: Story, contrast: Contrast | None = None) -> float:
@@ -146,7 +150,8 @@ class StoryClusters:
         features = pair_features(
             self.side(a), self.side(b), min(a.size, b.size), self.vocabulary, contrast
         )
-        return self.merge_model.probability(features)
+        gap = time_gap_hours(a.first_seen, a.last_seen, b.first_seen, b.last_seen)
+        return self.merge_model.probability(features, gap)
 
     def same_event(self, a: Story, b: Story, contrast: Contrast | None = None) -> bool:
         """Whether two stories are fragments of one event, surely enough to merge them."""
@@ -190,8 +195,11 @@ class StoryClusters:
             )
         return story.summary
 
-    def ranked(self, ids, weights, dating, language, not_before) -> list[tuple[float, Story]]:
-        """Candidate stories for an article with their probabilities, most likely first.
+    def ranked(
+        self, ids, weights, dating, language, not_before, when: float = 0.0
+    ) -> list[tuple[float, Story]]:
+        """Candidate stories for an article published at ``when`` with their probabilities,
+        most likely first.
 
         ``dating`` is the (year, month) the article mentions most, each possibly None.
         """
@@ -206,7 +214,7 @@ class StoryClusters:
         near = self.nearest(ids, weights, norm, language, not_before, self.settings.min_cosine)
         contrast = self.contrast(ids, weights, near)
         judged = near[: self.settings.judged]
-        scored = [(self.belonging(s, article, contrast), s) for _, s in judged]
+        scored = [(self.belonging(s, article, contrast, when), s) for _, s in judged]
         scored.sort(key=lambda pair: pair[0], reverse=True)
         return scored
 

@@ -41,6 +41,13 @@ class Story(models.Model):
 
     pinned = models.BooleanField(default=False, help_text="Editor: keep at the top.")
     hidden = models.BooleanField(default=False, help_text="Editor: never show.")
+    headline_locked = models.BooleanField(
+        default=False,
+        help_text=(
+            "Editor: keep this title and headline article; new coverage and refreshes "
+            "never change them (set when an editor edits either)."
+        ),
+    )
     kept_apart = models.BooleanField(
         default=False,
         help_text="Editor: split off by hand; never folded into another story automatically.",

@@ -145,12 +145,12 @@ def search_content(request) -> FeedContent:
         FeedItem(
             title=hit.story.title,
             url=absolute(hit.story.get_absolute_url()),
-            external_url=hit.article.url,
-            summary=presentation.shown_excerpt(hit.article),
-            read_more=_("Read more at %(publisher)s") % {"publisher": hit.article.publisher.name},
+            external_url=hit.credited.url,
+            summary=presentation.shown_excerpt(hit.credited),
+            read_more=_("Read more at %(publisher)s") % {"publisher": hit.credited.publisher.name},
             published=hit.story.first_seen_at,
             updated=hit.story.last_updated_at,
-            authors=[hit.article.publisher.name],
+            authors=[hit.credited.publisher.name],
             language=hit.story.language,
         )
         for hit in results.hits

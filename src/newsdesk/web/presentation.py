@@ -8,7 +8,7 @@ that every page type shows a story the same way.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from newsdesk.articles.excerpt import make_excerpt
 from newsdesk.articles.models import Article
@@ -67,14 +67,15 @@ def listing_queryset(queryset=None):
 
 
 def lead_article(story: Story) -> Article | None:
-    """The headline article, or the earliest shown one when its publisher is excluded."""
+    """The headline article (never a copy), or the earliest shown original when its
+    publisher is excluded (a copy only when the story shows nothing else)."""
     lead = story.headline_article
     if lead is not None and not lead.publisher.excluded:
         return lead
     return (
         Article.objects.filter(membership__story=story, publisher__excluded=False)
         .select_related("publisher")
-        .order_by("published_at", "pk")
+        .order_by(F("membership__copy_of").asc(nulls_first=True), "published_at", "pk")
         .first()
     )
 

@@ -58,6 +58,12 @@ class SearchHit:
     article: Article
     title_html: SafeString
     snippet_html: SafeString
+    original: Article | None = None  # the article this hit copies: its publisher is credited
+
+    @property
+    def credited(self) -> Article:
+        """The article whose publisher a result credits: the original, for a copy."""
+        return self.original or self.article
 
 
 @dataclass
@@ -228,6 +234,12 @@ def search_stories(text: str, filters: SearchFilters | None = None, *, page: int
         [article_id for _, article_id in chosen]
     )
     marks = backend.highlights(query, [article_id for _, article_id in chosen])
+    originals = {
+        membership.article_id: membership.copy_of
+        for membership in StoryArticle.objects.filter(
+            article_id__in=[article_id for _, article_id in chosen], copy_of__isnull=False
+        ).select_related("copy_of__publisher")
+    }
     hits = []
     for story_id, article_id in chosen:
         article = articles[article_id]
@@ -238,6 +250,7 @@ def search_stories(text: str, filters: SearchFilters | None = None, *, page: int
                 article=article,
                 title_html=marked_html(title or _clean(article.title)),
                 snippet_html=marked_html(_bounded_snippet(snippet or "", article)),
+                original=originals.get(article_id),
             )
         )
     return SearchResults(query, hits, has_more=len(ranked) > start + per_page)

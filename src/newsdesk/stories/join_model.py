@@ -12,14 +12,13 @@ stories nearest the article (``vectors.Contrast``: what sets it apart from its
 look-alike sibling, not what the siblings share). A second model with the same
 features decides merges of two stories, and the folding of settled fragments.
 
-Their coefficients were fitted on labelled news (``training.py`` on the ECB+ dev
-sample); ``bench/clustering.py`` refits them with folds grouped by topic and reports
-that cross-validated score beside the one of the shipped fit. Fitting uses numpy only
-(Newton's method), no scikit-learn.
+Their coefficients were fitted on labelled news (``bench/clustering_training.py`` on
+the ECB+ dev sample); ``bench/clustering.py`` refits them with folds grouped by topic
+and reports that cross-validated score beside the one of the shipped fit. Fitting lives
+with the benchmark: nothing in Newsdesk itself learns.
 """
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -89,19 +88,47 @@ def pair_features(
     )
 
 
+DAY = 86_400.0
+
+
+def covered_until(moment: float) -> float:
+    """The end of the time a publication timestamp stands for.
+
+    A timestamp at exactly midnight UTC is taken for a date without a time of day (feeds
+    and archives often give only the date), so it stands for the whole day: two reports
+    dated one day apart may have been published an hour apart.
+    """
+    return moment + DAY if moment % DAY == 0 else moment
+
+
+def time_gap_hours(first_a: float, last_a: float, first_b: float, last_b: float) -> float:
+    """Hours between two spans of publication times (0 if they overlap)."""
+    return max(0.0, first_a - covered_until(last_b), first_b - covered_until(last_a)) / 3600.0
+
+
 @dataclass(frozen=True)
 class JoinModel:
-    """Coefficients (in ``FEATURE_NAMES`` order) and the probability needed to act."""
+    """Coefficients (in ``FEATURE_NAMES`` order), the weight of the time gap, and the
+    probability needed to act.
+
+    ``time_gap``: the log-odds added per unit of ``log(1 + hours)`` between the two
+    sides' coverage (``time_gap_hours``; negative: reports of one event come close
+    together, so coverage hours or days apart needs more of the other evidence to be
+    believed one event). Undated articles all carry the stream's one moment, so it adds
+    nothing there; it was fitted after the other coefficients, with them held fixed, on
+    dated streams (``bench/clustering_training.py``).
+    """
 
     coefficients: tuple[float, ...]
     threshold: float = 0.5
+    time_gap: float = 0.0
 
     @cached_property
     def _vector(self) -> np.ndarray:
         return np.array(self.coefficients)  # made once, not on every comparison
 
-    def probability(self, features: np.ndarray) -> float:
-        score = float(np.dot(self._vector, features))
+    def probability(self, features: np.ndarray, gap_hours: float = 0.0) -> float:
+        score = float(np.dot(self._vector, features)) + self.time_gap * math.log1p(gap_hours)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
@@ -116,6 +143,7 @@ JOIN_MODEL = JoinModel(
         -0.7784, 0.3683, -0.7126, -0.1369, 0.171, 0.4404, 9.0812,
     ),
     threshold=0.92,
+    time_gap=-0.1229,
 )
 MERGE_MODEL = JoinModel(
     (
@@ -123,29 +151,6 @@ MERGE_MODEL = JoinModel(
         -0.9123, 0.1297, -0.9054, -0.2098, 0.6508, 0.0827, 3.3558,
     ),
     threshold=0.9,
+    time_gap=-0.4594,
 )
 
-
-def fit_join_model(
-    pairs: Iterable[tuple[np.ndarray, bool]], threshold: float, l2: float = 1.0
-) -> JoinModel:
-    """Logistic regression (L2, classes weighted equally) by Newton's method."""
-    rows = list(pairs)
-    if not rows or all(y for _, y in rows) or not any(y for _, y in rows):
-        raise ValueError("fit_join_model: need both joining and non-joining pairs")
-    x = np.stack([f for f, _ in rows])
-    y = np.array([float(label) for _, label in rows])
-    positives = y.sum()
-    sample_weight = np.where(y > 0, len(y) / (2 * positives), len(y) / (2 * (len(y) - positives)))
-    beta = np.zeros(x.shape[1])
-    penalty = l2 * np.eye(x.shape[1])
-    penalty[0, 0] = 0.0
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ beta, -30, 30)))
-        gradient = x.T @ (sample_weight * (p - y)) + penalty @ beta
-        hessian = (x * (sample_weight * p * (1 - p))[:, None]).T @ x + penalty
-        step = np.linalg.solve(hessian, gradient)
-        beta -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return JoinModel(tuple(round(float(b), 4) for b in beta), threshold)
