@@ -4,9 +4,19 @@
 again on PostgreSQL (DATABASE_URL set by the Makefile).
 """
 
+import clock_shift
 import pytest
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client"}
+
+
+def pytest_report_header(config):
+    hours = clock_shift.shift_hours()
+    if hours:
+        return (
+            f"clock shifted by {hours:+g} h; {clock_shift.SHIFT_VARIABLE}={hours:g} repeats this run"
+        )
+    return None
 
 
 def pytest_collection_modifyitems(config, items):
