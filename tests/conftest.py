@@ -13,9 +13,8 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server",
 def pytest_report_header(config):
     hours = clock_shift.shift_hours()
     if hours:
-        return (
-            f"clock shifted by {hours:+g} h; {clock_shift.SHIFT_VARIABLE}={hours:g} repeats this run"
-        )
+        variable = clock_shift.SHIFT_VARIABLE
+        return f"clock shifted by {hours:+g} h; {variable}={hours:g} repeats this run"
     return None
 
 

@@ -29,6 +29,9 @@ class ProcessGroup:
 
     def run(self) -> int:
         """Start every command; return when one exits or a stop signal arrives."""
+        from newsdesk.core.metrics import start_afresh_when_alone
+
+        start_afresh_when_alone()  # the counts of an earlier run (see core.metrics)
         previous = {
             sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
         }

@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_page
 
 from newsdesk.consent.services import declared_services
+from newsdesk.core import metrics
 
 DEFAULT_SECONDS = 30
 PAGE_CACHE = "pages"
@@ -53,6 +54,9 @@ def public_page(view):
             cached_views[seconds] = cache_page(
                 seconds, cache=PAGE_CACHE, key_prefix="newsdesk-page"
             )(consent_aware)
-        return cached_views[seconds](request, *args, **kwargs)
+        response = cached_views[seconds](request, *args, **kwargs)
+        # Django's cache middleware marks a request it answered from the cache so.
+        metrics.count_page_cache(metrics.page_type(request), request._cache_update_cache is False)
+        return response
 
     return wrapped

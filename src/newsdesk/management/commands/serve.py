@@ -2,6 +2,7 @@
 
 import os
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -24,10 +25,10 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         "4",
         "--worker-class",
         "gthread",
-        "--access-logfile",
-        "-",
         "--graceful-timeout",
         "5",
+        # With JSON logs, Newsdesk logs each request itself (operations.middleware).
+        *([] if settings.NEWSDESK_LOG_FORMAT == "json" else ["--access-logfile", "-"]),
     ]
 
 
