@@ -73,6 +73,7 @@ def backup(path: Path) -> Report:
         raise BackupError(f"{path} is a folder: name the file to write, e.g. {path}/desk.backup")
     if not path.parent.is_dir():
         raise BackupError(f"{path.parent} does not exist: create it or choose another place")
+    _outside_transactions("a backup copies what other connections committed")
     partial = path.with_name(path.name + ".partial")
     try:
         if connection.vendor == "sqlite":
@@ -110,6 +111,12 @@ def _backup_postgresql(path: Path) -> Report:
     return Report(path, "postgresql", False, [KEY_KEPT_WARNING])
 
 
+def _outside_transactions(why: str) -> None:
+    """SQLite's backup API waits for a transaction of the same connection forever."""
+    if connection.in_atomic_block:
+        raise BackupError(f"{why}: it cannot run inside a transaction")
+
+
 # --- restore -----------------------------------------------------------------------------
 
 
@@ -122,6 +129,7 @@ def restore(path: Path) -> Report:
             f"{path} is a {kind} backup, but this desk uses {connection.vendor} "
             "(DATABASE_URL): restore it into a desk of the same kind"
         )
+    _outside_transactions("a restore replaces the whole database")
     if kind == "sqlite":
         return _restore_sqlite(path)
     return _restore_postgresql(path)
