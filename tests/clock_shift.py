@@ -7,7 +7,10 @@ when the test settings are imported: in pytest's own process, and in every `news
 command a test starts as a subprocess (they inherit the variable and load the same
 settings), so all of them agree on what time it is. The clock keeps running (time-machine's
 tick). Monotonic clocks, the database server's own clock and programs that do not load
-the test settings (the publisher simulator run as a subprocess, openssl) are not shifted.
+the test settings are not shifted: the publisher simulator run as a subprocess (its test
+only reads what it serves), openssl, and the desks of the kill -9 tests and of the
+worker-metrics test, which run on a settings module and SQLite file of their own and share
+nothing that depends on the time with the test's process.
 """
 
 import os
