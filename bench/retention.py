@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -74,8 +75,11 @@ def main() -> None:
     configure(scratch, args)
     import time_machine
 
-    with time_machine.travel(START, tick=False) as clock:
-        result = Desk(scratch, args, clock).run()
+    try:
+        with time_machine.travel(START, tick=False) as clock:
+            result = Desk(scratch, args, clock).run()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     result["loadavg"] = os.getloadavg()
     _print(result, args.json)
 

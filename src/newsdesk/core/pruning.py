@@ -12,14 +12,7 @@ BATCH = 500
 
 def delete_in_batches(queryset, batch: int = BATCH) -> int:
     """Delete every row of `queryset`, `batch` at a time; returns how many went."""
-    removed = 0
-    while True:
-        ids = list(queryset.values_list("pk", flat=True)[:batch])
-        if not ids:
-            return removed
-        with transaction.atomic():
-            queryset.model.objects.filter(pk__in=ids).delete()
-        removed += len(ids)
+    return _in_batches(queryset, batch, _delete)
 
 
 def update_in_batches(queryset, batch: int = BATCH, **changes) -> int:
@@ -27,10 +20,19 @@ def update_in_batches(queryset, batch: int = BATCH, **changes) -> int:
 
     `queryset` must stop matching a row once it is changed, or this never ends.
     """
-    changed = 0
+    return _in_batches(queryset, batch, lambda rows: rows.update(**changes))
+
+
+def _delete(rows) -> int:
+    """Delete the rows; the count is of this model's rows (not of what cascaded)."""
+    return rows.delete()[1].get(rows.model._meta.label, 0)
+
+
+def _in_batches(queryset, batch: int, act) -> int:
+    done = 0
     while True:
         ids = list(queryset.values_list("pk", flat=True)[:batch])
         if not ids:
-            return changed
+            return done
         with transaction.atomic():
-            changed += queryset.model.objects.filter(pk__in=ids).update(**changes)
+            done += act(queryset.model.objects.filter(pk__in=ids))
