@@ -217,3 +217,29 @@ def test_a_worker_process_counts_into_the_same_metrics(client, tmp_path):
         value(before, "newsdesk_entries_stored_total") + 4)
     assert value(after, "newsdesk_articles_stored_total", status="feed_only") == (
         value(before, "newsdesk_articles_stored_total", status="feed_only") + 4)
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_counts_start_afresh_only_when_no_process_of_the_machine_is_alive(tmp_path):
+    from newsdesk.core.metrics import start_afresh_when_alone
+
+    gone = tmp_path / f"counter_{dead_pid()}.db"
+    mine = tmp_path / f"counter_{os.getpid()}.db"
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    running = tmp_path / f"histogram_{alive.pid}.db"
+    for path in (gone, mine, running):
+        path.write_bytes(b"counts")
+    try:
+        assert not start_afresh_when_alone(tmp_path)  # a live process's counts are kept
+        assert gone.exists() and running.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+    assert start_afresh_when_alone(tmp_path)
+    assert not gone.exists() and not running.exists()
+    assert mine.exists()  # this process's own file is never pulled from under it

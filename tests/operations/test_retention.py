@@ -137,37 +137,40 @@ def test_expired_cache_rows_are_deleted_and_live_ones_kept(frozen):
     assert cache.get("retention:long") == "y"
 
 
-def test_old_deliveries_of_finished_editions_and_old_mail_logs_go(frozen, settings):
-    settings.NEWSDESK_RETAIN_DELIVERIES_DAYS = 90
-    settings.NEWSDESK_RETAIN_LOGS_DAYS = 90
+def test_old_deliveries_that_are_done_and_old_mail_logs_go(frozen, settings):
+    settings.NEWSDESK_RETAIN_DELIVERIES_DAYS = 14
+    settings.NEWSDESK_RETAIN_LOGS_DAYS = 30
     reader = Subscriber.objects.create(email="r@example.org", state=Subscriber.State.CONFIRMED)
     now = timezone.now()
-    old_edition = Edition.objects.create(frequency="daily", slot=now - 100 * DAY,
-                                         state=Edition.State.FINISHED)
-    stuck_edition = Edition.objects.create(frequency="weekly", slot=now - 100 * DAY,
-                                           state=Edition.State.SENDING)
-    new_edition = Edition.objects.create(frequency="daily", slot=now - DAY,
-                                         state=Edition.State.FINISHED)
+    # an edition where nobody had anything new stays "building": its skipped rows go too
+    quiet = Edition.objects.create(frequency="daily", slot=now - 20 * DAY)
+    sent = Edition.objects.create(frequency="daily", slot=now - 19 * DAY,
+                                  state=Edition.State.FINISHED)
+    stuck = Edition.objects.create(frequency="weekly", slot=now - 20 * DAY,
+                                   state=Edition.State.SENDING)
+    recent = Edition.objects.create(frequency="daily", slot=now - DAY,
+                                    state=Edition.State.FINISHED)
 
     def delivery(edition, state, age):
         return Delivery.objects.create(subscriber=reader, edition=edition, state=state,
                                        created_at=now - age, message_id=f"<{edition.pk}@x>")
 
-    gone = delivery(old_edition, "sent", 100 * DAY)
-    waiting = delivery(stuck_edition, "queued", 100 * DAY)
-    recent = delivery(new_edition, "sent", DAY)
+    delivery(quiet, "skipped", 20 * DAY)
+    gone = delivery(sent, "sent", 19 * DAY)
+    waiting = delivery(stuck, "queued", 20 * DAY)
+    kept = delivery(recent, "sent", DAY)
     MailEvent.objects.create(kind="soft_bounce", recipient=reader.email, delivery=gone,
-                             source="dsn", received_at=now - 91 * DAY)
+                             source="dsn", received_at=now - 31 * DAY)
     kept_event = MailEvent.objects.create(kind="complaint", recipient=reader.email,
                                           source="arf", received_at=now - 10 * DAY)
     OutboxMessage.objects.create(to="r@example.org", from_email="d@example.org", subject="old",
-                                 created_at=now - 91 * DAY)
-    assert run_job("deliveries") == 1
+                                 created_at=now - 31 * DAY)
+    assert run_job("deliveries") == 2
     assert run_job("mail_logs") == 2
-    assert set(Delivery.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {waiting.pk, kept.pk}
     assert list(MailEvent.objects.values_list("pk", flat=True)) == [kept_event.pk]
     assert not OutboxMessage.objects.exists()
-    assert Edition.objects.count() == 3  # slots stay: they keep a digest from going out twice
+    assert Edition.objects.count() == 4  # slots stay: they keep a digest from going out twice
 
 
 def test_jobs_are_claimed_once_per_period_by_one_scheduler(frozen):
@@ -188,12 +191,14 @@ def test_the_scheduler_runs_the_jobs_and_records_when(frozen):
         name: job.every for name, job in JOBS.items()}
 
 
-def test_text_kept_no_longer_than_the_story_window_is_refused():
+@pytest.mark.parametrize(("variable", "days", "message"), [
+    ("NEWSDESK_RETAIN_TEXT_DAYS", "2", "the text must be kept longer than the story window"),
+    ("NEWSDESK_RETAIN_DELIVERIES_DAYS", "7", "deliveries must be kept longer than a week"),
+])
+def test_retention_too_short_for_the_desk_is_refused_in_words(variable, days, message):
     done = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={**os.environ, "NEWSDESK_RETAIN_TEXT_DAYS": "2"},
-        capture_output=True, text=True, timeout=120,
+        env={**os.environ, variable: days}, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode != 0
-    assert "NEWSDESK_RETAIN_TEXT_DAYS=2: the text must be kept longer than the story window" in (
-        done.stderr)
+    assert f"{variable}={days}: {message}" in done.stderr

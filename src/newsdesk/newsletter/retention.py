@@ -1,9 +1,12 @@
 """Pruning the delivery log and the mail logs (NEWSDESK_RETAIN_DELIVERIES_DAYS, _LOGS_DAYS).
 
 A delivery row is needed while its edition is being sent (it is what makes a resend after
-a crash impossible) and for a while after, to tie a late bounce to its mail (VERP). Older
-ones, of finished editions, are deleted; editions themselves are kept (one row per slot:
-they are what keeps a slot or a breaking story from being mailed twice). Bounce and
+a crash impossible) and for a while after, to tie a late bounce to its mail (VERP). Once
+it is done (sent, failed, bounced or skipped) and older than the retention period, it is
+deleted: an edition is planned only while its slot is the latest (a week at most, see
+settings), so no subscriber can be planned into it again. Editions themselves are kept
+(one row per slot: they are what keeps a slot or a breaking story from being mailed
+twice). Bounce and
 complaint records and the embedded outbox are logs: kept for the logs' period. What they
 decided stays on the subscriber (state, soft bounce count).
 """
@@ -11,9 +14,9 @@ decided stays on the subscriber (state, soft bounce count).
 from datetime import datetime
 
 from newsdesk.core.pruning import delete_in_batches
-from newsdesk.newsletter.models import Delivery, Edition, MailEvent, OutboxMessage
+from newsdesk.newsletter.models import Delivery, MailEvent, OutboxMessage
 
-FINISHED = [
+DONE = [
     Delivery.State.SENT,
     Delivery.State.FAILED,
     Delivery.State.BOUNCED,
@@ -22,12 +25,8 @@ FINISHED = [
 
 
 def prune_deliveries(before: datetime) -> int:
-    """Delete finished deliveries created before `before`; returns how many."""
-    return delete_in_batches(
-        Delivery.objects.filter(
-            created_at__lt=before, state__in=FINISHED, edition__state=Edition.State.FINISHED
-        )
-    )
+    """Delete deliveries that are done and were created before `before`; returns how many."""
+    return delete_in_batches(Delivery.objects.filter(created_at__lt=before, state__in=DONE))
 
 
 def prune_mail_logs(before: datetime) -> int:

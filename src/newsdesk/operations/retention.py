@@ -7,7 +7,7 @@
   or failed more than NEWSDESK_RETAIN_FAILED_TASKS_DAYS ago;
 - expired_cache, hourly: rows of the database cache whose time is up (Redis expires its own);
 - sessions, daily: expired admin sessions;
-- deliveries, daily: deliveries of finished editions older than
+- deliveries, daily: deliveries that are done and older than
   NEWSDESK_RETAIN_DELIVERIES_DAYS;
 - mail_logs, daily: bounce and complaint records and outbox messages older than
   NEWSDESK_RETAIN_LOGS_DAYS.
