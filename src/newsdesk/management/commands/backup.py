@@ -24,6 +24,6 @@ class Command(BaseCommand):
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         size = report.path.stat().st_size
-        key = ", with the secret key" if report.secret_key_included else ""
+        key = " and its secret key" if report.secret_key_included else ""
         self.stdout.write(f"Backed up the {report.engine} database{key} to {report.path} "
                           f"({size / 2**20:.1f} MB).")
