@@ -7,6 +7,7 @@ again on PostgreSQL (DATABASE_URL set by the Makefile).
 import os
 from datetime import timedelta
 
+import clock_shift
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -33,6 +34,14 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client"}
+
+
+def pytest_report_header(config):
+    hours = clock_shift.shift_hours()
+    if hours:
+        variable = clock_shift.SHIFT_VARIABLE
+        return f"clock shifted by {hours:+g} h; {variable}={hours:g} repeats this run"
+    return None
 
 
 def pytest_collection_modifyitems(config, items):

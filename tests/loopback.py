@@ -1,5 +1,6 @@
 """A small HTTP server on a loopback address for tests that need a host to fetch from."""
 
+import socket
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,3 +16,10 @@ def serving(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1"):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on at this moment (for a server a test starts, or refusal)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]

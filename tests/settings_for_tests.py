@@ -22,6 +22,11 @@ if _here not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
         p for p in (_here, os.environ.get("PYTHONPATH")) if p
     )
 
+# Before anything reads the clock: NEWSDESK_TEST_CLOCK_SHIFT (see clock_shift.py).
+import clock_shift  # noqa: E402
+
+clock_shift.start()
+
 from newsdesk.settings import *  # noqa: E402,F403
 
 # Tests serve static files from the source folders (no collectstatic): WhiteNoise would

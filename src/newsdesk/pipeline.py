@@ -18,7 +18,10 @@ from django.utils import timezone
 from newsdesk.articles.extract import FeedHint, extract
 from newsdesk.articles.models import Article
 from newsdesk.articles.store import store_article
+from newsdesk.core import metrics
 from newsdesk.lost_tasks import fail_lost_tasks
+from newsdesk.operations.retention import claim_due_jobs, run_job
+from newsdesk.sources.entries import FeedError
 from newsdesk.sources.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_many
 from newsdesk.sources.fetch.stream import fetch_stream
 from newsdesk.sources.models import Entry, Source
@@ -72,6 +75,9 @@ def _store_polls(polls: list[tuple[Source, FetchResult]]) -> list[PollOutcome]:
     outcomes = store_polls(
         [(source, result, read) for (source, result), read in zip(polls, reads, strict=True)]
     )
+    for (_, result), read in zip(polls, reads, strict=True):
+        error_kind = result.error.code if result.error else isinstance(read, FeedError) and "feed"
+        metrics.count_poll(error_kind or None, result.not_modified)
     to_extract, feed_only = [], []
     for (source, _), outcome in zip(polls, outcomes, strict=True):
         changed = outcome.new_entry_ids + outcome.updated_entry_ids
@@ -257,12 +263,21 @@ def resume_stalled_work(now=None) -> tuple[int, int]:
     return entries, len(orphans)
 
 
+# --- housekeeping ------------------------------------------------------------------------------
+
+
+@task(queue_name="default")
+def prune_expired(job_name: str) -> int:
+    """One run of a retention job (operations.retention), claimed by a scheduler."""
+    return run_job(job_name)
+
+
 # --- the scheduler's round -------------------------------------------------------------------
 
 
 def schedule_due_work(now=None) -> int:
-    """Enqueue polls of due sources, plus periodic re-ranking, story settling and the digest
-    run.
+    """Enqueue polls of due sources, plus periodic re-ranking, story settling, the digest
+    run, WebSub renewals, recovery of stalled work and retention.
 
     Called every few seconds by `newsdesk scheduler`; all state is in the database,
     so running it twice or on two machines enqueues nothing twice.
@@ -284,4 +299,6 @@ def schedule_due_work(now=None) -> int:
         renew_websub.enqueue()
     if cache.add("newsdesk:stalled", 1, timeout=settings.NEWSDESK_STALLED_SECONDS):
         resume_stalled_work(now)
+    for job_name in claim_due_jobs(now):
+        prune_expired.enqueue(job_name)
     return len(ids)

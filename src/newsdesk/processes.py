@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 GAVE_UP = 1
@@ -51,13 +52,17 @@ class ProcessGroup:
         window: float | None = None,
         first_backoff: float = 1.0,
         max_backoff: float = 30.0,
+        on_start: Callable[[], object] | None = None,
     ) -> None:
+        """on_start runs once before the children start (the desk's commands pass the
+        metrics directory's clean-up, core.metrics.start_afresh_when_alone)."""
         if max_restarts is None or window is None:
             from django.conf import settings
 
             max_restarts, window = settings.NEWSDESK_RESTART_LIMIT
         self.max_restarts, self.window = max_restarts, window
         self.first_backoff = first_backoff
+        self.on_start = on_start
         self.max_backoff = max_backoff
         self.children: list[Child] = []
         self.stopping = False
@@ -68,6 +73,8 @@ class ProcessGroup:
 
     def run(self) -> int:
         """Run every child until a stop signal (status 0) or until one gives out (GAVE_UP)."""
+        if self.on_start is not None:
+            self.on_start()
         previous = {
             sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
         }

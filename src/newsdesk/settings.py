@@ -126,10 +126,12 @@ INSTALLED_APPS = [
     "newsdesk.consent",
     "newsdesk.newsletter",
     "newsdesk.staff",
+    "newsdesk.operations",
     "newsdesk",
 ]
 
 MIDDLEWARE = [
+    "newsdesk.operations.middleware.OperationsMiddleware",
     # First: forwarding headers are removed unless a trusted proxy sent them (issue 14).
     "newsdesk.core.proxies.TrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -384,11 +386,60 @@ SECURE_HSTS_SECONDS = 31536000 if _tls else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NEWSDESK_TRUSTED_PROXIES else None
 X_FRAME_OPTIONS = "DENY"
 
+# --- operations: health, metrics, logs, retention (docs/deploy.md) ----------------------
+# Every process of a machine counts into this directory (prometheus-client's multiprocess
+# mode); /metrics on any web process of the machine adds the counts up. Set before
+# anything imports prometheus_client, which reads it once.
+NEWSDESK_METRICS_DIR = Path(
+    os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.environ.get("NEWSDESK_METRICS_DIR")
+    or VAR_DIR / "metrics"
+).resolve()
+NEWSDESK_METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(NEWSDESK_METRICS_DIR)
+# /metrics answers these networks, and anyone with the bearer token (unset: nobody else).
+NEWSDESK_METRICS_ALLOW_NETWORKS = env_list("NEWSDESK_METRICS_ALLOW_NETWORKS", "127.0.0.0/8,::1/128")
+NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "").strip()
+
+# Retention (operations/retention.py): full article text, finished task rows, the delivery
+# log and the mail logs. The text must outlive the story window: clustering reads it.
+NEWSDESK_RETAIN_TEXT_DAYS = env_int("NEWSDESK_RETAIN_TEXT_DAYS", 30)
+if NEWSDESK_RETAIN_TEXT_DAYS * 24 <= NEWSDESK_STORY_WINDOW_HOURS:
+    raise ImproperlyConfigured(
+        f"NEWSDESK_RETAIN_TEXT_DAYS={NEWSDESK_RETAIN_TEXT_DAYS}: the text must be kept longer "
+        f"than the story window (NEWSDESK_STORY_WINDOW_HOURS={NEWSDESK_STORY_WINDOW_HOURS}), "
+        "since clustering compares it"
+    )
+NEWSDESK_RETAIN_TASKS_DAYS = env_int("NEWSDESK_RETAIN_TASKS_DAYS", 1)
+NEWSDESK_RETAIN_FAILED_TASKS_DAYS = env_int("NEWSDESK_RETAIN_FAILED_TASKS_DAYS", 7)
+NEWSDESK_RETAIN_DELIVERIES_DAYS = env_int("NEWSDESK_RETAIN_DELIVERIES_DAYS", 14)
+if NEWSDESK_RETAIN_DELIVERIES_DAYS <= 7:
+    raise ImproperlyConfigured(
+        f"NEWSDESK_RETAIN_DELIVERIES_DAYS={NEWSDESK_RETAIN_DELIVERIES_DAYS}: deliveries must "
+        "be kept longer than a week, the longest an edition takes new subscribers"
+    )
+NEWSDESK_RETAIN_LOGS_DAYS = env_int("NEWSDESK_RETAIN_LOGS_DAYS", 30)
+
+NEWSDESK_LOG_FORMAT = os.environ.get("NEWSDESK_LOG_FORMAT", "plain").strip().lower() or "plain"
+if NEWSDESK_LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(
+        f"NEWSDESK_LOG_FORMAT={NEWSDESK_LOG_FORMAT!r}: expected 'plain' or 'json'"
+    )
+LOG_FORMATTERS = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    # One JSON object per line: time (ISO 8601, UTC), level, logger, message, process,
+    # plus any `extra` fields of the call.
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(levelname)s %(name)s %(message)s %(process)d",
+        "rename_fields": {"levelname": "level", "name": "logger"},
+        "timestamp": "time",
+    },
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"selected": LOG_FORMATTERS[NEWSDESK_LOG_FORMAT]},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "selected"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

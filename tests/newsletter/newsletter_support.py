@@ -1,11 +1,12 @@
 """Shared pieces of the newsletter tests: a recording SMTP handler and constants."""
 
 import re
-import socket
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
 from urllib.parse import urlsplit
+
+from loopback import free_port  # noqa: F401  (the newsletter tests import it from here)
 
 BASE_URL = "https://news.example"
 
@@ -46,12 +47,6 @@ class RecordingHandler:
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                       envelope.original_content or envelope.content))
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def link_in(text: str, path_part: str) -> str:

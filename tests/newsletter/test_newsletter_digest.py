@@ -3,8 +3,9 @@
 import base64
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import dkim
 import pytest
@@ -80,18 +81,68 @@ def test_unconfirmed_and_unsubscribed_addresses_never_get_a_digest(smtp, make_st
     assert send_due_digests() == 0 and not smtp.received
 
 
-def test_second_digest_has_only_stories_updated_since_the_first(smtp, make_story):
+@pytest.mark.parametrize("hour", range(24))
+def test_second_digest_has_only_stories_updated_since_the_first(
+    smtp, make_story, time_machine, hour
+):
+    # Any hour of the day: the next slot may be minutes or almost a day away.
+    time_machine.move_to(datetime(2026, 11, 27, hour, 30, tzinfo=UTC), tick=False)
     make_story("Morning story")
     anna = subscriber()
     send_due_digests()
     anna.refresh_from_db()
-    assert anna.next_digest_at > timezone.now()
-    make_story("Evening story", updated_ago=-timedelta(hours=1))  # after the first digest
-    tomorrow = anna.next_digest_at + timedelta(minutes=5)
-    with mock.patch("django.utils.timezone.now", return_value=tomorrow):
-        assert send_due_digests(now=tomorrow) == 1
+    first = timezone.now()
+    assert anna.next_digest_at > first
+    midway = (anna.next_digest_at - first) / 2
+    make_story("Evening story", updated_ago=-midway)  # between the two digests
+    time_machine.move_to(anna.next_digest_at + timedelta(minutes=5), tick=False)
+    assert send_due_digests() == 1
     second = smtp.received[1].message
     assert second["Subject"] == "Evening story"
+
+
+# The last Sundays of March and October 2026, when Europe/Berlin changes its clocks.
+DST_CHANGES = [
+    pytest.param(datetime(2026, 3, 28, 12, tzinfo=UTC), id="spring-forward"),
+    pytest.param(datetime(2026, 10, 24, 12, tzinfo=UTC), id="fall-back"),
+]
+
+
+@pytest.mark.parametrize("send_hour", range(24))
+@pytest.mark.parametrize("start", DST_CHANGES)
+def test_daily_slots_fall_once_a_day_at_the_local_hour_across_a_clock_change(start, send_hour):
+    berlin = ZoneInfo("Europe/Berlin")
+    reader = Subscriber(frequency="daily", send_hour=send_hour, timezone="Europe/Berlin")
+    slots = [next_slot(reader, start)]
+    for _ in range(3):
+        slots.append(next_slot(reader, slots[-1]))
+    local_days = [slot.astimezone(berlin).date() for slot in slots]
+    assert local_days == [local_days[0] + timedelta(days=n) for n in range(4)]
+    for slot in slots:
+        local = slot.astimezone(berlin)
+        # On the day the clocks go forward, 02:00 does not exist: the slot is an hour later.
+        skipped = local.date() == date(2026, 3, 29) and send_hour == 2
+        assert (local.hour, local.minute) == (send_hour + skipped, 0)
+        assert latest_slot(reader, slot) == slot
+        assert latest_slot(reader, slot + timedelta(hours=23)) in (slot, next_slot(reader, slot))
+
+
+@pytest.mark.parametrize("start", DST_CHANGES)
+def test_a_digest_on_the_day_the_clocks_change_comes_at_seven_local_time(
+    smtp, make_story, time_machine, start
+):
+    berlin = ZoneInfo("Europe/Berlin")
+    time_machine.move_to(start, tick=False)
+    make_story("Before the change")
+    reader = subscriber(timezone="Europe/Berlin", send_hour=7)
+    send_due_digests()
+    reader.refresh_from_db()
+    change_day = reader.next_digest_at.astimezone(berlin)
+    assert (change_day.date(), change_day.hour) == ((start + timedelta(days=1)).date(), 7)
+    make_story("During the change", updated_ago=-timedelta(hours=12))
+    time_machine.move_to(reader.next_digest_at + timedelta(minutes=1), tick=False)
+    assert send_due_digests() == 1
+    assert smtp.received[1].message["Subject"] == "During the change"
 
 
 def test_not_due_subscriber_is_left_alone(smtp, make_story):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from newsdesk.articles.excerpt import make_excerpt
 from newsdesk.articles.models import Article
+from newsdesk.core import metrics
 from newsdesk.core.html import html_to_text
 from newsdesk.core.text import clean_fields
 from newsdesk.core.urls import canonicalize_url, host_of
@@ -91,7 +92,7 @@ def store_article(entry: Entry, extraction=None, status: str | None = None) -> A
     if extraction is not None and extraction.publisher:
         note_declared_name(entry.source.publisher, extraction.publisher, url)
     with transaction.atomic():
-        article, _ = Article.objects.update_or_create(
+        article, created = Article.objects.update_or_create(
             url_hash=Article.hash_url(url), defaults=fields
         )
         article.entries.add(entry)
@@ -101,4 +102,6 @@ def store_article(entry: Entry, extraction=None, status: str | None = None) -> A
             else Entry.State.FAILED,
             error="",
         )
+    if created:
+        metrics.count_article(status)
     return article

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from flufl.bounce import all_failures
 
+from newsdesk.core import metrics
 from newsdesk.newsletter.models import Delivery, MailEvent, Subscriber
 from newsdesk.newsletter.sending import delivery_from_verp
 from newsdesk.newsletter.subscriptions import stop_mailing
@@ -121,6 +122,7 @@ def apply(finding: Finding, *, source: str) -> Subscriber | None:
         Subscriber.objects.filter(email=finding.recipient.lower()).first()
         if finding.recipient else None
     )
+    metrics.count_mail_event(finding.kind, source)
     with transaction.atomic():
         MailEvent.objects.create(
             kind=finding.kind, recipient=finding.recipient or (subscriber.email if subscriber

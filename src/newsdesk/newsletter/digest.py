@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
+from newsdesk.core import metrics
 from newsdesk.newsletter import breaking, schedule, selection
 from newsdesk.newsletter.links import preferences_url, unsubscribe_url, url_with_token
 from newsdesk.newsletter.models import Delivery, Edition, MailEvent, Subscriber
@@ -310,6 +311,7 @@ def backoff(attempt: int) -> timedelta:
 
 def _record(delivery, result) -> None:
     now = timezone.now()
+    metrics.count_delivery(result.outcome.value)
     if result.outcome is Outcome.SENT:
         _mark_sent(delivery.pk, now)
         return
@@ -329,6 +331,7 @@ def _record(delivery, result) -> None:
 
 def suppress(subscriber, *, delivery=None, detail: str, source: str) -> None:
     """A permanent failure for the address: send it nothing more."""
+    metrics.count_mail_event(MailEvent.Kind.HARD_BOUNCE, source)
     MailEvent.objects.create(
         kind=MailEvent.Kind.HARD_BOUNCE, recipient=subscriber.email, subscriber=subscriber,
         delivery=delivery, source=source, detail=detail[:2000],

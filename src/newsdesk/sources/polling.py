@@ -19,6 +19,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from newsdesk.core import metrics
 from newsdesk.sources.entries import FeedError, ParsedEntry, ParsedFeed
 from newsdesk.sources.fetch import FetchRequest, FetchResult
 from newsdesk.sources.models import Entry, Source
@@ -438,6 +439,7 @@ def store_entries_many(
                 stored[source_id][0].append(pk)
     for row in changed:
         stored[row.source_id][1].append(row.pk)
+    metrics.count_entries(sum(len(new) for new, _ in stored.values()))
     return stored
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk.articles.models import Article
+from newsdesk.core import metrics
 from newsdesk.sources.models import Topic
 from newsdesk.stories.engine import Doc, StoryIndex
 from newsdesk.stories.models import PreparedArticle, Story, StoryArticle
@@ -33,6 +34,7 @@ GENERATION_KEY = "newsdesk:story-index-generation"
 
 
 def _new_story() -> int:
+    metrics.count_story()
     return Story.objects.create(title="").pk
 
 

@@ -34,6 +34,7 @@ from django.utils.http import parse_http_date_safe, split_directive_names
 
 from newsdesk.consent.services import declared_services
 from newsdesk.consent.state import current_consent
+from newsdesk.core import metrics
 
 PAGE_CACHE = "pages"
 KEY_PREFIX = "newsdesk-page"
@@ -146,6 +147,7 @@ def public_page(view=None, *, params: Iterable[str] = ()):
             return response
         key = page_cache_key(request, used)
         cached = caches[PAGE_CACHE].get(key)
+        metrics.count_page_cache(metrics.page_type(request), cached is not None)
         if cached is not None:
             return _with_age(cached)
         response = view(request, *args, **kwargs)

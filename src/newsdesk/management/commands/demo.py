@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from newsdesk.core.metrics import start_afresh_when_alone
 from newsdesk.processes import ProcessGroup, newsdesk_command
 
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         }
         opml = Path(tempfile.mkdtemp(prefix="newsdesk-demo-")) / "simulator.opml"
         opml.write_text(simulator.opml(port=sim_port), encoding="utf-8")
-        group = ProcessGroup()
+        group = ProcessGroup(on_start=start_afresh_when_alone)
         group.add(
             "simulator",
             [

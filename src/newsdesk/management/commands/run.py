@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.core.metrics import start_afresh_when_alone
 from newsdesk.management.commands.serve import gunicorn_argv
 from newsdesk.processes import ProcessGroup, newsdesk_command
 
@@ -63,7 +64,7 @@ def run_desk(host: str, port: int, stdout, extra_env: dict | None = None) -> int
     stdout.write(
         f"Newsdesk on {settings.NEWSDESK_BASE_URL} (listening on {host}:{port}); Ctrl-C stops it."
     )
-    group = ProcessGroup()
+    group = ProcessGroup(on_start=start_afresh_when_alone)
     group.add("web", gunicorn_argv(host, port, int(os.environ.get("WEB_WORKERS", "2"))), extra_env)
     group.add("worker", newsdesk_command("worker"), extra_env)
     group.add("scheduler", newsdesk_command("scheduler"), extra_env)

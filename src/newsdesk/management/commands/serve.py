@@ -2,10 +2,12 @@
 
 import os
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from newsdesk.core.client_address import trusted_proxy_networks
+from newsdesk.core.metrics import start_afresh_when_alone
 from newsdesk.processes import ProcessGroup
 
 
@@ -27,12 +29,12 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         "4",
         "--worker-class",
         "gthread",
-        "--access-logfile",
-        "-",
         "--graceful-timeout",
         "5",
         "--forwarded-allow-ips",
         ",".join(str(network) for network in trusted_proxy_networks()),
+        # With JSON logs, Newsdesk logs each request itself (operations.middleware).
+        *([] if settings.NEWSDESK_LOG_FORMAT == "json" else ["--access-logfile", "-"]),
     ]
 
 
@@ -46,6 +48,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
-        group = ProcessGroup()
+        group = ProcessGroup(on_start=start_afresh_when_alone)
         group.add("web", gunicorn_argv(options["host"], options["port"], options["workers"]))
         raise SystemExit(group.run())

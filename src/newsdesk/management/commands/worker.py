@@ -14,6 +14,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from newsdesk.core.metrics import start_afresh_when_alone
 from newsdesk.processes import ProcessGroup, newsdesk_command
 
 # Clustering catches up in the background: polls, extraction and the web server come first.
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=0.5, help="Idle poll interval (s).")
 
     def handle(self, *args, **options):
-        group = ProcessGroup()
+        group = ProcessGroup(on_start=start_afresh_when_alone)
         processes = max(1, options["processes"])
         share = {
             "NEWSDESK_FETCH_CONCURRENCY": str(

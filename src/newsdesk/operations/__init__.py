@@ -1,0 +1,1 @@
+"""Running the desk in production: health checks, metrics, backups, retention."""
