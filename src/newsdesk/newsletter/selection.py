@@ -11,9 +11,13 @@ from datetime import datetime
 
 from django.conf import settings
 
+from newsdesk.core.languages import primary_subtag
 from newsdesk.stories.models import Story
 
 CHUNK = 500  # ids per IN (...) query, below every database's parameter limit
+ITEM_FIELDS = ("pk", "title", "slug", "excerpt", "publisher_count", "last_updated_at",
+               "language", "image_url", "headline_article__publisher__name",
+               "headline_article__publisher__headlines_only", "headline_article__nosnippet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,9 @@ class StoryItem:
     topic_ids: frozenset
     publisher_ids: frozenset
     haystack: str  # lower-cased title and excerpt, for keyword alerts
+    credit: str = ""  # the publisher of the story's lead report
+    language: str = ""
+    image_url: str = ""  # the publisher's image, if the publisher lets us show one
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +41,19 @@ class Interests:
     topic_ids: frozenset
     publisher_ids: frozenset
     keywords: tuple
+    languages: frozenset = frozenset()  # story languages read; empty: every language
 
     @property
     def everything(self) -> bool:
         return not (self.topic_ids or self.publisher_ids or self.keywords)
 
+    def reads(self, item: StoryItem) -> bool:
+        """Whether the story is in a language the subscriber reads (one whose language is
+        unknown is given the benefit of the doubt)."""
+        return not self.languages or not item.language or item.language in self.languages
+
     def matches(self, item: StoryItem) -> bool:
-        return (
+        return self.reads(item) and (
             self.everything
             or bool(self.topic_ids & item.topic_ids)
             or bool(self.publisher_ids & item.publisher_ids)
@@ -55,7 +68,13 @@ def interests_of(subscriber, topic_ids=None, publisher_ids=None) -> Interests:
     if publisher_ids is None:
         publisher_ids = subscriber.publishers.values_list("pk", flat=True)
     return Interests(frozenset(topic_ids), frozenset(publisher_ids),
-                     parse_keywords(subscriber.keywords))
+                     parse_keywords(subscriber.keywords),
+                     reading_languages(subscriber.story_languages))
+
+
+def reading_languages(codes) -> frozenset:
+    """A subscriber's story languages as primary subtags ('de-AT' reads 'de' stories)."""
+    return frozenset(filter(None, (primary_subtag(str(code)) for code in codes or ())))
 
 
 def parse_keywords(text: str) -> tuple:
@@ -73,7 +92,8 @@ def load_candidates(since: datetime, until: datetime, limit: int = 5000) -> list
         Story.objects.visible()
         .filter(last_updated_at__gt=since, last_updated_at__lte=until)
         .order_by("-pinned", "-score", "-last_updated_at", "-pk")
-        .only("pk", "title", "slug", "excerpt", "publisher_count", "last_updated_at")[:limit]
+        .select_related("headline_article__publisher")
+        .only(*ITEM_FIELDS)[:limit]
     )
     return _items(stories)
 
@@ -83,8 +103,11 @@ def load_items(story_ids) -> dict[int, StoryItem]:
     stories = []
     ids = list(story_ids)
     for start in range(0, len(ids), CHUNK):
-        stories += Story.objects.visible().filter(pk__in=ids[start : start + CHUNK]).only(
-            "pk", "title", "slug", "excerpt", "publisher_count", "last_updated_at"
+        stories += (
+            Story.objects.visible()
+            .filter(pk__in=ids[start : start + CHUNK])
+            .select_related("headline_article__publisher")
+            .only(*ITEM_FIELDS)
         )
     return {item.id: item for item in _items(stories)}
 
@@ -104,9 +127,21 @@ def _items(stories) -> list[StoryItem]:
             topic_ids=frozenset(topics.get(s.pk, ())),
             publisher_ids=frozenset(publishers.get(s.pk, ())),
             haystack=f"{s.title}\n{s.excerpt}".lower(),
+            credit=s.headline_article.publisher.name if s.headline_article else "",
+            language=primary_subtag(s.language),
+            image_url=_shown_image(s),
         )
         for s in stories
     ]
+
+
+def _shown_image(story) -> str:
+    """The story's image unless its lead's publisher asks for headlines only, or for no
+    snippets (as the site decides)."""
+    lead = story.headline_article
+    if lead is not None and (lead.publisher.headlines_only or lead.nosnippet):
+        return ""
+    return story.image_url
 
 
 def _relation(through, column: str, story_ids: list[int]) -> dict[int, list[int]]:
@@ -166,7 +201,7 @@ def choose(index: CandidateIndex, interests: Interests, since: datetime,
     chosen = []
     for position in index.positions(interests):
         item = index.items[position]
-        if item.updated_at > since and item.id not in skip:
+        if item.updated_at > since and item.id not in skip and interests.reads(item):
             chosen.append(item)
             if len(chosen) >= limit:
                 break
