@@ -77,7 +77,7 @@ def test_a_story_reaching_the_threshold_is_alerted_with_the_digest_headers(
     assert "5 publishers are now covering this story." in text
     assert f"{BASE_URL}{story.get_absolute_url()}" in text
     assert "turned on breaking-story alerts" in text
-    assert 'class="story-title" style="' in html and "Breaking story" in html
+    assert 'class="story-title" dir="auto" style="' in html and "Breaking story" in html
     edition.refresh_from_db()
     assert edition.state == Edition.State.FINISHED
     # The alert's RFC 8058 one-click unsubscription works like a digest's.

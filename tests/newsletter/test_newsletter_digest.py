@@ -146,7 +146,7 @@ def test_html_part_has_inlined_css_and_dark_mode_and_no_tracking(smtp, make_stor
     send_due_digests()
     html = smtp.received[0].message.get_body(("html",)).get_content()
     assert "prefers-color-scheme: dark" in html
-    assert 'class="story-title" style="' in html
+    assert 'class="story-title" dir="auto" style="' in html
     assert "<img" not in html  # no tracking pixel
     assert f'href="https://news.example{story.get_absolute_url()}"' in html
 
