@@ -387,11 +387,25 @@ SECURE_HSTS_SECONDS = 31536000 if _tls else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NEWSDESK_TRUSTED_PROXIES else None
 X_FRAME_OPTIONS = "DENY"
 
+# INFO summarises (a line per poll round, per digest run that did something); DEBUG has the
+# details, among them django.tasks' two lines per task (started, finished: failures stay
+# at ERROR). The worker sets django.tasks' level itself, so a filter holds them back.
+NEWSDESK_LOG_LEVEL = os.environ.get("NEWSDESK_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["stderr"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
+    "filters": {
+        "task_details": {
+            "()": "newsdesk.core.logs.BelowLevelFrom",
+            "names": ["django.tasks"],
+            "level": "DEBUG" if NEWSDESK_LOG_LEVEL == "DEBUG" else "WARNING",
+        },
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain",
+                   "filters": ["task_details"]},
+    },
+    "root": {"handlers": ["stderr"], "level": NEWSDESK_LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
