@@ -2,8 +2,8 @@
 
 Newsdesk runs as in production — `newsdesk digest send` processes against a fresh
 database of N confirmed subscribers with varied preferences (topics, publishers,
-keyword alerts, plain-text readers) and S new stories — and its mail goes to an
-aiosmtpd sink in its own process that records every Message-ID. Halfway through
+keyword alerts, plain-text readers, story languages, images) and S new stories — and its
+mail goes to an aiosmtpd sink in its own process that records every Message-ID. Halfway through
 the sending, the worker is killed with SIGKILL and started again. Measured in one run:
 
 - msgs_per_s: digests accepted by the sink per second of worker time, including
@@ -76,6 +76,8 @@ created = Story.objects.bulk_create(
     Story(title=sentence(8), slug=f"story-{n}",
           excerpt=". ".join(sentence(12) for _ in range(3)) + ".",
           article_count=3, publisher_count=rng.randint(1, 9), score=rng.random() * 10,
+          language="de" if rng.random() < 0.1 else "en",
+          image_url=f"https://publisher.example/images/{n}.jpg" if rng.random() < 0.7 else "",
           last_updated_at=now - timedelta(minutes=rng.randint(1, 20 * 60)))
     for n in range(stories)
 )
@@ -94,7 +96,9 @@ for start in range(0, subscribers, batch):
         Subscriber(email=f"reader{n}@bench.example", state="confirmed", send_hour=hour,
                    timezone="UTC",
                    keywords=", ".join(rng.sample(WORDS, 2)) if rng.random() < 0.2 else "",
-                   format="text" if rng.random() < 0.1 else "html")
+                   format="text" if rng.random() < 0.1 else "html",
+                   story_languages=["en"] if rng.random() < 0.5 else [],
+                   show_images=rng.random() < 0.1)
         for n in range(start, min(start + batch, subscribers))
     )
     topic_rows, publisher_rows = [], []

@@ -105,11 +105,17 @@ def test_a_reader_subscribes_confirms_and_finds_a_digest_in_the_outbox(followed,
     assert link, confirmation.text_body
     client.get(link.group(1))  # opening the link (or a mail scanner) confirms nothing
     assert Subscriber.objects.get(email="reader@example.org").state == "pending"
-    client.post(link.group(1))
+    confirmed = client.post(link.group(1))
     assert Subscriber.objects.get(email="reader@example.org").state == "confirmed"
+    welcome = OutboxMessage.objects.get(subject__startswith="Welcome")
+    assert "/newsletter/preferences/" in welcome.text_body
+    choose = re.search(r'action="(/newsletter/preferences/[^"]+/choose/)"',
+                       confirmed.content.decode())
+    client.post(choose.group(1), {"send_hour": "7", "timezone": "Europe/Berlin"})
 
     call_command("digest", "send")
-    digest = OutboxMessage.objects.exclude(pk=confirmation.pk).get(to="reader@example.org")
+    digest = OutboxMessage.objects.exclude(pk__in=[confirmation.pk, welcome.pk]).get(
+        to="reader@example.org")
     top = Story.objects.visible().order_by("-score").first()
     assert top.title in digest.text_body and top.title in digest.html_body
     unsubscribe = re.search(

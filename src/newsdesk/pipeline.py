@@ -19,6 +19,7 @@ from newsdesk.articles.extract import FeedHint, extract
 from newsdesk.articles.models import Article
 from newsdesk.articles.store import store_article
 from newsdesk.core import metrics
+from newsdesk.core.words import count
 from newsdesk.lost_tasks import fail_lost_tasks
 from newsdesk.operations.retention import claim_due_jobs, run_job
 from newsdesk.sources.entries import FeedError
@@ -103,7 +104,16 @@ def hand_on(entry_ids: list[int], fetch_pages: bool) -> None:
 
 @task(queue_name="default")
 def poll_sources(source_ids: list[int]) -> int:
-    return len(poll_now(source_ids))
+    """One poll round's batch, summed up in one line at INFO (each source at DEBUG)."""
+    outcomes = poll_now(source_ids)
+    new = sum(len(outcome.new_entry_ids) for outcome in outcomes)
+    failed = sum(1 for outcome in outcomes if outcome.error)
+    log.info("polled %s: %s, %d failed", count(len(outcomes), "source"),
+             count(new, "new entry", "new entries"), failed)
+    for outcome in outcomes:
+        log.debug("source %s: %s", outcome.source_id,
+                  outcome.error or count(len(outcome.new_entry_ids), "new entry", "new entries"))
+    return len(outcomes)
 
 
 # --- 2. extract ------------------------------------------------------------------------------
@@ -133,7 +143,7 @@ def extract_now(entry_ids: list[int]) -> list[int]:
         )
         if result.error is not None or not result.body:
             reason = result.error.message if result.error else f"page {entry.link}: empty page"
-            log.info("entry %s: page not used: %s", entry.pk, reason)
+            log.debug("entry %s: page not used: %s", entry.pk, reason)
             article = store_article(entry, status=Article.Status.FAILED)
             Entry.objects.filter(pk=entry.pk).update(error=reason)
         else:

@@ -324,6 +324,9 @@ NEWSDESK_CONFIRMATIONS_PER_DAY = env_int("NEWSDESK_CONFIRMATIONS_PER_DAY", 3)
 NEWSDESK_BLOCKED_DOMAINS = env_list("NEWSDESK_BLOCKED_DOMAINS")
 NEWSDESK_BLOCK_DISPOSABLE = env_bool("NEWSDESK_BLOCK_DISPOSABLE", True)
 NEWSDESK_SIGNUP_POW_BITS = env_int("NEWSDESK_SIGNUP_POW_BITS", 0)
+# A new subscriber's first digest waits this long for the choices of the confirmed page
+# (saving them sends it at once).
+NEWSDESK_FIRST_DIGEST_DELAY = env_int("NEWSDESK_FIRST_DIGEST_DELAY", 600)
 NEWSDESK_DIGEST_MAX_STORIES = env_int("NEWSDESK_DIGEST_MAX_STORIES", 20)
 NEWSDESK_BREAKING_PUBLISHERS = env_int("NEWSDESK_BREAKING_PUBLISHERS", 5)
 NEWSDESK_MAIL_CONCURRENCY = env_int("NEWSDESK_MAIL_CONCURRENCY", 4)
@@ -435,11 +438,25 @@ LOG_FORMATTERS = {
         "timestamp": "time",
     },
 }
+# INFO summarises (a line per poll round, per digest run that did something); DEBUG has the
+# details, among them django.tasks' two lines per task (started, finished: failures stay
+# at ERROR). The worker sets django.tasks' level itself, so a filter holds them back.
+NEWSDESK_LOG_LEVEL = os.environ.get("NEWSDESK_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"selected": LOG_FORMATTERS[NEWSDESK_LOG_FORMAT]},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "selected"}},
-    "root": {"handlers": ["stderr"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
+    "filters": {
+        "task_details": {
+            "()": "newsdesk.core.logs.BelowLevelFrom",
+            "names": ["django.tasks"],
+            "level": "DEBUG" if NEWSDESK_LOG_LEVEL == "DEBUG" else "WARNING",
+        },
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "selected",
+                   "filters": ["task_details"]},
+    },
+    "root": {"handlers": ["stderr"], "level": NEWSDESK_LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

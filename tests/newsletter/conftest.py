@@ -10,8 +10,9 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 from newsletter_support import BASE_URL, RecordingHandler, free_port
 
+from newsdesk.articles.models import Article
 from newsdesk.newsletter.defences import form_started
-from newsdesk.sources.models import Publisher, Topic
+from newsdesk.sources.models import Publisher, Source, Topic
 from newsdesk.stories.models import Story
 
 
@@ -72,7 +73,10 @@ def started():
 @pytest.fixture
 def make_story(db):
     def make(title, *, excerpt="", publishers=2, topics=(), publisher_objects=(),
-             updated_ago=timedelta(hours=2), score=1.0, **fields):
+             updated_ago=timedelta(hours=2), score=1.0, lead=None, **fields):
+        """`lead`: the publisher of the lead report (an article is made for it)."""
+        if lead is not None:
+            fields["headline_article"] = lead_article(lead, title)
         story = Story.objects.create(
             title=title,
             excerpt=excerpt or f"What happened, in short: {title.lower()}.",
@@ -87,6 +91,15 @@ def make_story(db):
         return story
 
     return make
+
+
+def lead_article(publisher, title):
+    source, _ = Source.objects.get_or_create(
+        url=f"https://{publisher.domain}/feed.xml", defaults={"publisher": publisher})
+    url = f"https://{publisher.domain}/news/{uuid.uuid4().hex[:8]}"
+    return Article.objects.create(url=url, url_hash=Article.hash_url(url), source=source,
+                                  publisher=publisher, title=title, text=title,
+                                  published_at=timezone.now())
 
 
 @pytest.fixture

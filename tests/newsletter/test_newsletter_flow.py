@@ -1,5 +1,6 @@
 """The whole newsletter flow against a real SMTP server on loopback: sign up, receive the
-confirmation, follow its link, confirm by POST, receive a digest, unsubscribe."""
+confirmation, follow its link, confirm by POST, receive the welcome mail, choose on the
+confirmed page, receive a digest, unsubscribe."""
 
 import re
 from datetime import timedelta
@@ -44,13 +45,25 @@ def test_subscribe_confirm_digest_unsubscribe_over_real_smtp(client, smtp, start
     assert len(subscriber.consent_token_id) == 16
     assert subscriber.consent_source == "form"
 
+    # The welcome mail: the preferences link, before any digest.
+    assert len(smtp.received) == 2
+    welcome = smtp.received[1].message
+    assert welcome["Subject"] == "Welcome to Newsdesk digests"
+    assert "/newsletter/preferences/" in welcome.get_body(("plain",)).get_content()
+
     make_story("Harbour bridge reopens after repairs", publishers=5, score=9)
     make_story("Library extends its opening hours", publishers=2, score=3)
     make_story("Old news from last week", updated_ago=timedelta(days=3))
 
+    # The first digest waits for the confirmed page's choices; saving them sends it.
     call_command("digest", "send")
     assert len(smtp.received) == 2
-    digest = smtp.received[1]
+    choose = re.search(r'action="([^"]+/choose/)"', confirmed.content.decode()).group(1)
+    saved = client.post(choose, {"send_hour": "7", "timezone": "Europe/Berlin"})
+    assert b"Your first digest is on its way" in saved.content
+    call_command("digest", "send")
+    assert len(smtp.received) == 3
+    digest = smtp.received[2]
     message = digest.message
     delivery = Delivery.objects.get()
     assert delivery.state == Delivery.State.SENT
@@ -67,6 +80,8 @@ def test_subscribe_confirm_digest_unsubscribe_over_real_smtp(client, smtp, start
         assert "Old news from last week" not in body
         assert "5 publishers" in body
         assert f"{BASE_URL}/stories/" in body
+        assert "Your first digest: 2 stories from the past day." in body
+        assert f"{BASE_URL}/newsletter/view/" in body
     assert 'style="' in html  # CSS inlined
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["List-Id"].endswith(">")
@@ -75,7 +90,7 @@ def test_subscribe_confirm_digest_unsubscribe_over_real_smtp(client, smtp, start
 
     # Nothing already sent is sent again.
     call_command("digest", "send")
-    assert len(smtp.received) == 2
+    assert len(smtp.received) == 3
 
     unsubscribe_path = path_of(link_in(plain, "/newsletter/unsubscribe/"))
     assert unsubscribe_path == path_of(https_target)
@@ -84,3 +99,5 @@ def test_subscribe_confirm_digest_unsubscribe_over_real_smtp(client, smtp, start
     assert Subscriber.objects.get().state == Subscriber.State.CONFIRMED
     assert client.post(unsubscribe_path).status_code == 200
     assert Subscriber.objects.get().state == Subscriber.State.UNSUBSCRIBED
+    again = client.get(unsubscribe_path)
+    assert b"You are already unsubscribed" in again.content

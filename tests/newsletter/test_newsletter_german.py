@@ -124,7 +124,7 @@ def test_a_german_digest_is_german_in_both_parts(smtp, make_story):
 
     message, text, html = parts(by_recipient(smtp, "leser@example.org"))
     assert message["Subject"] == "Hafenbrücke nach Reparatur wieder offen und 1 weitere Meldung"
-    assert "2 neue Meldungen seit Ihrer letzten Zusammenfassung." in text
+    assert "Ihre erste Zusammenfassung: 2 Meldungen vom letzten Tag." in text
     assert "5 Medien" in text and "1 Medium" in text
     assert "Abmelden:" in text and "Ändern, was Sie erhalten" in html
     assert '<html lang="de">' in html

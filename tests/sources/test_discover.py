@@ -230,7 +230,7 @@ def test_section_page_is_followed_when_there_is_no_feed_or_sitemap():
     )
 
 
-def test_nothing_to_follow_is_one_readable_error_listing_every_attempt():
+def test_nothing_to_follow_names_the_three_likeliest_tries_and_how_many_there_were():
     web = FakeWeb(
         {
             "https://empty-shop.example/": (HTML, b"<html><head><title>Shop</title></head></html>"),
@@ -242,20 +242,38 @@ def test_nothing_to_follow_is_one_readable_error_listing_every_attempt():
         discover("https://empty-shop.example/", web)
     message = str(error.value)
     assert "\n" not in message
-    assert message.startswith("found nothing to follow at https://empty-shop.example/. Tried: ")
+    tried = len(set(web.asked))
+    assert message.startswith(
+        f"found nothing to follow at https://empty-shop.example/ after trying {tried} addresses; "
+        "the likeliest: the address given https://empty-shop.example/: not a feed (got an HTML page"
+    )
+    likeliest = message.split("the likeliest: ")[1].split(". If you know")[0]
+    assert likeliest.count("; ") == 2
+    assert "https://empty-shop.example/: the page announces no feed" in likeliest
+    assert "sitemap https://empty-shop.example/sitemap.xml: a sitemap without news: entries" \
+        in likeliest
+    assert "HTTP 404" not in message  # plain misses are counted, not named
+    # Every attempt is kept, in order, for whoever wants them all.
+    attempts = error.value.attempts
     for expected in [
-        "the address given https://empty-shop.example/: not a feed (got an HTML page",
-        "https://empty-shop.example/: the page announces no feed",
         "usual feed path https://empty-shop.example/feed: HTTP 404",
-        "usual feed path https://empty-shop.example/feed.json: HTTP 404",
         "https://empty-shop.example/robots.txt: names no sitemap",
-        "sitemap https://empty-shop.example/news-sitemap.xml: HTTP 404",
-        "sitemap https://empty-shop.example/sitemap.xml: a sitemap without news: entries",
         "section page https://empty-shop.example/: 0 links look like articles, 3 needed",
     ]:
-        assert expected in message
-    # Every URL asked for is named in the message.
-    assert all(url in message for url in web.asked)
+        assert expected in attempts
+    assert all(any(url in attempt for attempt in attempts) for url in web.asked)
+
+
+def test_a_feed_the_page_announces_is_named_before_plain_misses():
+    page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/broken.xml">'
+    web = FakeWeb({
+        "https://announcer.example/": (HTML, page + b"</head></html>"),
+        "https://announcer.example/broken.xml": (HTML, b"<html><body>Moved</body></html>"),
+    })
+    with pytest.raises(DiscoveryError) as error:
+        discover("https://announcer.example/", web)
+    likeliest = str(error.value).split("the likeliest: ")[1]
+    assert likeliest.split("; ")[1].startswith("announced feed https://announcer.example/broken.xml")
 
 
 def test_an_unreachable_site_is_reported_at_once():

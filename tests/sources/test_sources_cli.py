@@ -108,7 +108,7 @@ def test_adding_a_site_finds_its_feed_and_adding_it_again_says_it_is_followed(
     assert listed.count("harbour-herald.localhost") == 1
 
 
-def test_a_site_with_nothing_to_follow_lists_every_attempt(newsdesk, serve):
+def test_a_site_with_nothing_to_follow_names_the_likeliest_tries_and_the_count(newsdesk, serve):
     async def bare_page(request):
         return web.Response(text="<html><body><p>Nothing here.</p></body></html>",
                             content_type="text/html")
@@ -119,9 +119,36 @@ def test_a_site_with_nothing_to_follow_lists_every_attempt(newsdesk, serve):
 
     assert completed.returncode == 2
     [line] = error_lines(completed)
-    assert f"found nothing to follow at {server.url('/')}" in line
-    for attempt in ("/feed", "/rss.xml", "/atom.xml", "sitemap", "section page"):
-        assert attempt in line, attempt
+    assert len(line) < 900  # three tries, not all of them
+    assert f"found nothing to follow at {server.url('/')} after trying 16 addresses" in line
+    assert f"the likeliest: the address given {server.url('/')}: not a feed" in line
+    assert "404" not in line
+    assert "`newsdesk sources add --show-tries URL` lists every try" in line
+
+    every = newsdesk("sources", "add", "--show-tries", server.url("/"))
+    assert every.returncode == 2
+    tries = [line for line in every.stderr.splitlines() if line.startswith("  tried ")]
+    assert len(tries) == 18  # each fetch, the page's missing feed link and section links
+    assert any("/rss.xml: the server answered 404" in line for line in tries)
+
+
+def test_empty_listings_say_so_and_counts_agree_with_their_nouns(newsdesk, simulator, tmp_path):
+    empty = newsdesk("sources", "list")
+    assert empty.returncode == 0
+    assert empty.stdout.startswith("no sources yet: follow one with `newsdesk sources add URL`")
+    assert newsdesk("poll").stdout.startswith("no sources yet")
+    assert newsdesk("digest", "send").stdout.strip() == \
+        "nothing to send: no confirmed subscribers yet"
+
+    opml = tmp_path / "one.opml"
+    opml.write_text('<?xml version="1.0"?><opml version="2.0"><head/><body>'
+                    f'<outline type="rss" text="One" xmlUrl="{simulator.feed_urls()[0]}"/>'
+                    '</body></opml>')
+    assert "1 source added, 0 already followed" in newsdesk("sources", "import", str(opml)).stdout
+    polled = newsdesk("poll")
+    assert re.search(r"polled 1 source: [\d,]+ new (entry|entries), 0 failed", polled.stdout)
+    broken = newsdesk("sources", "list", "--broken")
+    assert broken.stdout.strip() == "no broken sources: 1 source followed, none failing"
 
 
 def test_importing_a_bad_opml_file_names_the_line(newsdesk, tmp_path):

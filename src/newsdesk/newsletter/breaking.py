@@ -69,7 +69,7 @@ def audience() -> list[tuple[int, selection.Interests]]:
     publishers = _grouped(Subscriber.publishers.through.objects.filter(wanted), "publisher_id")
     rows = Subscriber.objects.filter(
         state=Subscriber.State.CONFIRMED, breaking_alerts=True
-    ).values_list("pk", "keywords")
+    ).values_list("pk", "keywords", "story_languages")
     return [
         (
             pk,
@@ -77,9 +77,10 @@ def audience() -> list[tuple[int, selection.Interests]]:
                 frozenset(topics.get(pk, ())),
                 frozenset(publishers.get(pk, ())),
                 selection.parse_keywords(keywords),
+                selection.reading_languages(languages),
             ),
         )
-        for pk, keywords in rows.iterator(chunk_size=2000)
+        for pk, keywords, languages in rows.iterator(chunk_size=2000)
     ]
 
 
@@ -122,7 +123,7 @@ def plan_alerts(now: datetime) -> int:
             )
             edition.state = Edition.State.SENDING if matching else Edition.State.FINISHED
             edition.save(update_fields=["state"])
-        log.info(
+        log.debug(
             "breaking story %d (%d publishers): %d alerts queued",
             item.id,
             item.publisher_count,

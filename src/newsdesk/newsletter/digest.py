@@ -32,8 +32,14 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from newsdesk.core import metrics
-from newsdesk.newsletter import breaking, schedule, selection
-from newsdesk.newsletter.links import preferences_url, unsubscribe_url, url_with_token
+from newsdesk.core.words import count
+from newsdesk.newsletter import archive, breaking, schedule, selection
+from newsdesk.newsletter.links import (
+    browser_url,
+    preferences_url,
+    unsubscribe_url,
+    url_with_token,
+)
 from newsdesk.newsletter.models import Delivery, Edition, MailEvent, Subscriber
 from newsdesk.newsletter.render import EditionRenderer
 from newsdesk.newsletter.sending import Outcome, Sender, build_email, new_message_id
@@ -97,7 +103,7 @@ def _plan_batch(ids, now, candidates, editions, report, describe, alerted_since)
         slot = schedule.latest_slot(subscriber, now)
         key = (subscriber.frequency, slot)
         if key not in editions:
-            editions[key], _ = Edition.objects.get_or_create(frequency=key[0], slot=slot)
+            editions[key] = _edition(key, candidates, now)
         interests = selection.interests_of(
             subscriber, topics.get(subscriber.pk, ()), publishers.get(subscriber.pk, ())
         )
@@ -112,6 +118,7 @@ def _plan_batch(ids, now, candidates, editions, report, describe, alerted_since)
             message_id=new_message_id(),
             story_ids=[item.id for item in chosen],
             story_count=len(chosen),
+            first_digest=subscriber.last_digest_at is None,
         ))
         if chosen:
             subscriber.last_digest_at = now
@@ -128,6 +135,16 @@ def _plan_batch(ids, now, candidates, editions, report, describe, alerted_since)
     Edition.objects.filter(pk__in={d.edition_id for d in deliveries if d.story_ids}).exclude(
         state=Edition.State.SENDING
     ).update(state=Edition.State.SENDING)
+
+
+def _edition(key, candidates, now) -> Edition:
+    """The edition of a slot, with its public archive copy made when it is created."""
+    frequency, slot = key
+    edition, created = Edition.objects.get_or_create(frequency=frequency, slot=slot)
+    if created:
+        edition.public_stories = archive.snapshot(candidates, frequency, slot, now)
+        edition.save(update_fields=["public_stories"])
+    return edition
 
 
 def _save_schedules(subscribers) -> None:
@@ -276,6 +293,10 @@ def _message_for(delivery, items, renderers):
         html=subscriber.format == Subscriber.Format.HTML,
         unsubscribe_url=unsubscribe_url,
         preferences_url=preferences_url(subscriber),
+        browser_url=browser_url(delivery.pk),
+        first=delivery.first_digest,
+        images=subscriber.show_images,
+        zone=subscriber.timezone,
     )
     return build_email(
         delivery=delivery,
@@ -360,12 +381,16 @@ def send_due_digests(now: datetime | None = None) -> int:
     their stories out."""
     now = now or timezone.now()
     alerts = breaking.plan_alerts(now)
-    if alerts:
-        log.info("breaking alerts: %d planned", alerts)
     report = plan_deliveries(now)
-    if report.planned or report.skipped:
-        log.info("digests: %d planned, %d with nothing new", report.planned, report.skipped)
-    return send_queued(now)
+    sent = send_queued(now)
+    summary = (
+        f"digest run: {count(report.planned, 'digest')} planned, {report.skipped} with "
+        f"nothing new, {count(alerts, 'breaking alert')} planned, {count(sent, 'mail')} sent"
+    )
+    # One line a run at INFO when it did something; the idle runs (one a minute) at DEBUG.
+    log.log(logging.INFO if (alerts or report.planned or report.skipped or sent)
+            else logging.DEBUG, summary)
+    return sent
 
 
 def dry_run(now: datetime | None = None) -> PlanReport:
@@ -401,4 +426,23 @@ def preview(subscriber, now: datetime | None = None):
         html=subscriber.format == Subscriber.Format.HTML,
         unsubscribe_url=unsubscribe_url(subscriber),
         preferences_url=preferences_url(subscriber),
+        first=subscriber.last_digest_at is None,
+        images=subscriber.show_images,
+        zone=subscriber.timezone,
     )
+
+
+def browser_copy(delivery) -> str | None:
+    """The HTML of a delivery as its "view in browser" page shows it: the stories it was
+    sent with (those still shown), the subscriber's language, images and zone, and none
+    of their links. None when none of its stories is shown any more."""
+    subscriber = delivery.subscriber
+    items = selection.load_items(delivery.story_ids)
+    chosen = [items[pk] for pk in delivery.story_ids if pk in items]
+    if not chosen:
+        return None
+    return EditionRenderer(delivery.edition, delivery.sent_at or delivery.created_at).render(
+        items=chosen, address="", language=subscriber.language, html=True,
+        unsubscribe_url="", preferences_url="", first=delivery.first_digest,
+        images=subscriber.show_images, zone=subscriber.timezone, browser=True,
+    ).html

@@ -3,6 +3,7 @@
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.signing import BadSignature, Signer
 from django.urls import reverse
 
 from newsdesk.newsletter.tokens import make_token
@@ -23,9 +24,9 @@ def url_with_token(name: str, token: str) -> str:
     return f"{prefix}{token}{suffix}"
 
 
-def confirm_url(subscriber) -> tuple[str, str]:
+def confirm_url(subscriber, chosen: dict | None = None) -> tuple[str, str]:
     """The confirm link and the token in it (whose id becomes the proof of consent)."""
-    token = make_token(subscriber, "confirm")
+    token = make_token(subscriber, "confirm", chosen=chosen)
     return url_with_token("newsletter:confirm", token), token
 
 
@@ -42,3 +43,21 @@ def more_like_url(subscriber, story_id: int) -> str:
     return settings.NEWSDESK_BASE_URL + reverse(
         "newsletter:more_like_this", args=[token, story_id]
     )
+
+
+BROWSER_SALT = "newsdesk.newsletter.view"
+
+
+def browser_url(delivery_pk: int) -> str:
+    """The "view in browser" address of one delivery: its id, signed (it shows what that
+    subscriber was sent, so it must not be guessable). Cheap enough for every message."""
+    return url_with_token("newsletter:view", Signer(salt=BROWSER_SALT).sign(str(delivery_pk)))
+
+
+def delivery_in(token: str) -> int | None:
+    """The delivery id a "view in browser" token names, or None if it is not ours."""
+    try:
+        value = Signer(salt=BROWSER_SALT).unsign(token)
+    except BadSignature:
+        return None
+    return int(value) if value.isdigit() else None

@@ -8,7 +8,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from newsdesk.newsletter.links import confirm_url, more_like_url, preferences_url
+from newsdesk.newsletter.links import (
+    confirm_url,
+    more_like_url,
+    preferences_url,
+    unsubscribe_url,
+)
+from newsdesk.newsletter.times import local_datetime, schedule_text
 
 
 def language_of(subscriber) -> str:
@@ -36,9 +42,10 @@ def _send(subscriber, template: str, subject, context: dict) -> None:
     mailers.default.send_messages([message])
 
 
-def send_confirmation(subscriber) -> str:
-    """Mail the confirm link; returns its token (for logs and tests)."""
-    url, token = confirm_url(subscriber)
+def send_confirmation(subscriber, chosen: dict | None = None) -> str:
+    """Mail the confirm link (carrying what the sign-up form had ticked, `chosen`);
+    returns its token (for logs and tests)."""
+    url, token = confirm_url(subscriber, chosen)
     hours = settings.NEWSDESK_CONFIRM_MAX_AGE // 3600
     _send(
         subscriber,
@@ -47,6 +54,22 @@ def send_confirmation(subscriber) -> str:
         {"confirm_url": url, "valid_hours": hours},
     )
     return token
+
+
+def send_welcome(subscriber) -> None:
+    """Right after confirming: what comes when, and the link to change it (the only way
+    to the preferences until the first digest arrives)."""
+    with translation.override(language_of(subscriber)):
+        first = local_datetime(subscriber.next_digest_at, subscriber.timezone) \
+            if subscriber.next_digest_at else ""
+        schedule = schedule_text(subscriber)
+    _send(
+        subscriber,
+        "welcome",
+        _("Welcome to %(site_name)s digests"),
+        {"preferences_url": preferences_url(subscriber), "schedule": schedule,
+         "unsubscribe_url": unsubscribe_url(subscriber), "first_digest": first},
+    )
 
 
 def send_already_subscribed(subscriber) -> None:

@@ -53,6 +53,18 @@ class Subscriber(models.Model):
     weekday = models.PositiveSmallIntegerField(default=0, help_text="0 = Monday (weekly only).")
     timezone = models.CharField(max_length=64, default="UTC")
     language = models.CharField(max_length=10, default="en")
+    story_languages = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Language codes of the stories to include (several allowed); empty means "
+        "every language. Set at sign-up from the browser's Accept-Language "
+        "(core.languages.accepted_languages).",
+    )
+    show_images = models.BooleanField(
+        default=False,
+        help_text="A small image beside each story, through our image proxy. Off by default: "
+        "images in mail are a tracking channel, so the subscriber chooses.",
+    )
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.HTML)
     breaking_alerts = models.BooleanField(
         default=False,
@@ -98,6 +110,12 @@ class Edition(models.Model):
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.BUILDING)
     created_at = models.DateTimeField(default=timezone.now)
+    public_stories = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The public archive's copy of this digest slot: the top stories overall "
+        "and per topic when it was planned (nothing personal; see archive.py).",
+    )
 
     class Meta:
         constraints = [
@@ -138,6 +156,9 @@ class Delivery(models.Model):
     story_count = models.PositiveIntegerField(default=0)
     story_ids = models.JSONField(
         default=list, help_text="The stories chosen when the delivery was planned, in order."
+    )
+    first_digest = models.BooleanField(
+        default=False, help_text="The subscriber's first digest since confirming."
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)

@@ -14,18 +14,21 @@ from dataclasses import dataclass
 import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from newsdesk.core.image_links import proxied_url
 from newsdesk.newsletter.mime import quoted_printable, quoted_printable_text
+from newsdesk.newsletter.times import story_time
 
 MARK_STORIES = "%%ND-STORIES%%"
 MARK_INTRO = "%%ND-INTRO%%"
 MARK_UNSUBSCRIBE = "%%ND-UNSUBSCRIBE%%"
 MARK_PREFERENCES = "%%ND-PREFERENCES%%"
 MARK_ADDRESS = "%%ND-ADDRESS%%"
+MARK_BROWSER = "%%ND-BROWSER%%"
 MARK_PREFIX = "%%ND-"
-MARKERS = (MARK_INTRO, MARK_UNSUBSCRIBE, MARK_PREFERENCES, MARK_ADDRESS)
+MARKERS = (MARK_INTRO, MARK_UNSUBSCRIBE, MARK_PREFERENCES, MARK_ADDRESS, MARK_BROWSER)
 
 
 class EncodedTemplate:
@@ -94,20 +97,27 @@ class EditionRenderer:
     """Renders one edition's digests (or its breaking alerts: the same story fragments in
     a page of their own); keeps fragments and skeletons for its lifetime."""
 
-    def __init__(self, edition):
+    def __init__(self, edition, reference=None):
+        """`reference`: when the digests are read from (their items' times are shown
+        relative to it); the time of sending unless given."""
         self.edition = edition
+        self.reference = reference or timezone.now()
         self.alert = edition.frequency == "breaking"
         self._page = "alert" if self.alert else "digest"
-        self._fragments: dict[tuple[str, int], tuple[EncodedTemplate, EncodedTemplate]] = {}
-        self._skeletons: dict[str, tuple[EncodedTemplate, EncodedTemplate]] = {}
+        self._fragments: dict[tuple, tuple[EncodedTemplate, EncodedTemplate]] = {}
+        self._skeletons: dict[tuple[str, bool], tuple[EncodedTemplate, EncodedTemplate]] = {}
         self._css = render_to_string("newsletter/mail/digest.css")
 
     def _language(self, language: str) -> str:
         codes = {code for code, _ in settings.LANGUAGES}
         return language if language in codes else settings.LANGUAGE_CODE
 
-    def skeleton(self, language: str) -> tuple[EncodedTemplate, EncodedTemplate]:
-        if language not in self._skeletons:
+    def skeleton(self, language: str, browser: bool = False
+                 ) -> tuple[EncodedTemplate, EncodedTemplate]:
+        """The page around the stories; `browser`: the copy shown at the "view in browser"
+        address, which carries no link or address of the subscriber's."""
+        key = (language, browser)
+        if key not in self._skeletons:
             context = {
                 "site_name": settings.NEWSDESK_SITE_NAME,
                 "base_url": settings.NEWSDESK_BASE_URL,
@@ -118,21 +128,32 @@ class EditionRenderer:
                 "unsubscribe_url": MARK_UNSUBSCRIBE,
                 "preferences_url": MARK_PREFERENCES,
                 "address": MARK_ADDRESS,
+                "browser_url": MARK_BROWSER,
+                "browser": browser,
             }
             with translation.override(language):
                 text = render_to_string(f"newsletter/mail/{self._page}.txt", context)
                 html = render_to_string(f"newsletter/mail/{self._page}.html", context)
             inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
-            self._skeletons[language] = (
+            self._skeletons[key] = (
                 EncodedTemplate(text), EncodedTemplate(inliner.inline(html))
             )
-        return self._skeletons[language]
+        return self._skeletons[key]
 
-    def fragment(self, item, language: str) -> tuple[EncodedTemplate, EncodedTemplate]:
-        key = (language, item.id)
+    def fragment(self, item, language: str, *, images: bool = False, zone: str = "UTC"
+                 ) -> tuple[EncodedTemplate, EncodedTemplate]:
+        """One story as the mail shows it; a variant per language, image choice and time
+        zone (the time is the reader's local time)."""
+        image = images and item.image_url
+        key = (language, item.id, bool(image), zone)
         if key not in self._fragments:
-            context = {"story": item}
+            context = {
+                "story": item,
+                "image_url": settings.NEWSDESK_BASE_URL + proxied_url(item.image_url)
+                if image else "",
+            }
             with translation.override(language):
+                context["time"] = story_time(item.updated_at, self.reference, zone)
                 text = render_to_string("newsletter/mail/_story.txt", context)
                 html = render_to_string("newsletter/mail/_story.html", context)
             self._fragments[key] = (
@@ -142,25 +163,28 @@ class EditionRenderer:
         return self._fragments[key]
 
     def render(self, *, items, address: str, language: str, html: bool,
-               unsubscribe_url: str, preferences_url: str) -> RenderedDigest:
+               unsubscribe_url: str, preferences_url: str, browser_url: str = "",
+               first: bool = False, images: bool = False, zone: str = "UTC",
+               browser: bool = False) -> RenderedDigest:
+        """One subscriber's digest. `first`: their first since confirming (the intro says
+        so); `images` and `zone`: their choices; `browser`: the copy for the "view in
+        browser" page instead of the mail."""
         language = self._language(language)
-        text_skeleton, html_skeleton = self.skeleton(language)
-        fragments = [self.fragment(item, language) for item in items]
+        text_skeleton, html_skeleton = self.skeleton(language, browser)
+        fragments = [self.fragment(item, language, images=images, zone=zone) for item in items]
         with translation.override(language):
             if self.alert:
                 subject, intro = alert_subject(items[0]), alert_intro(items[0])
             else:
                 subject = digest_subject(items)
-                intro = ngettext(
-                    "%(count)d new story since your last digest.",
-                    "%(count)d new stories since your last digest.",
-                    len(items),
-                ) % {"count": len(items)}
+                intro = digest_intro(len(items), first=first, weekly=self.edition.frequency
+                                     == "weekly")
         values = {
             MARK_INTRO: intro,
             MARK_UNSUBSCRIBE: unsubscribe_url,
             MARK_PREFERENCES: preferences_url,
             MARK_ADDRESS: address,
+            MARK_BROWSER: browser_url,
         }
         text_stories = [p for text, _ in fragments for p in text.fill(values)]
         text_qp = b"".join(text_skeleton.fill(values, text_stories))
@@ -183,6 +207,20 @@ def digest_subject(items) -> str:
         "%(headline)s, and %(count)d more stories",
         more,
     ) % {"headline": top, "count": more}
+
+
+def digest_intro(count: int, *, first: bool, weekly: bool) -> str:
+    """The line under the masthead: a first digest has no "last digest" to speak of."""
+    if first and weekly:
+        text = ngettext("Your first digest: %(count)d story from the past week.",
+                        "Your first digest: %(count)d stories from the past week.", count)
+    elif first:
+        text = ngettext("Your first digest: %(count)d story from the past day.",
+                        "Your first digest: %(count)d stories from the past day.", count)
+    else:
+        text = ngettext("%(count)d new story since your last digest.",
+                        "%(count)d new stories since your last digest.", count)
+    return text % {"count": count}
 
 
 def alert_subject(item) -> str:

@@ -11,12 +11,14 @@ from datetime import datetime
 
 from django.conf import settings
 
+from newsdesk.core.languages import primary_subtag
 from newsdesk.core.text import clean_in_place
 from newsdesk.stories.models import Story
 
 CHUNK = 500  # ids per IN (...) query, below every database's parameter limit
 ITEM_FIELDS = ("pk", "title", "slug", "excerpt", "publisher_count", "last_updated_at",
-               "headline_article__publisher__name")
+               "language", "image_url", "headline_article__publisher__name",
+               "headline_article__publisher__headlines_only", "headline_article__nosnippet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,9 @@ class StoryItem:
     topic_ids: frozenset
     publisher_ids: frozenset
     haystack: str  # lower-cased title and excerpt, for keyword alerts
-    credit: str = ""  # the publisher of the story's lead report (the original, never a copy)
+    credit: str = ""  # the publisher of the story's lead report
+    language: str = ""
+    image_url: str = ""  # the publisher's image, if the publisher lets us show one
 
     def __post_init__(self):
         """What a mail shows of a story is clean (core.text), whenever it was stored:
@@ -43,13 +47,19 @@ class Interests:
     topic_ids: frozenset
     publisher_ids: frozenset
     keywords: tuple
+    languages: frozenset = frozenset()  # story languages read; empty: every language
 
     @property
     def everything(self) -> bool:
         return not (self.topic_ids or self.publisher_ids or self.keywords)
 
+    def reads(self, item: StoryItem) -> bool:
+        """Whether the story is in a language the subscriber reads (one whose language is
+        unknown is given the benefit of the doubt)."""
+        return not self.languages or not item.language or item.language in self.languages
+
     def matches(self, item: StoryItem) -> bool:
-        return (
+        return self.reads(item) and (
             self.everything
             or bool(self.topic_ids & item.topic_ids)
             or bool(self.publisher_ids & item.publisher_ids)
@@ -64,7 +74,13 @@ def interests_of(subscriber, topic_ids=None, publisher_ids=None) -> Interests:
     if publisher_ids is None:
         publisher_ids = subscriber.publishers.values_list("pk", flat=True)
     return Interests(frozenset(topic_ids), frozenset(publisher_ids),
-                     parse_keywords(subscriber.keywords))
+                     parse_keywords(subscriber.keywords),
+                     reading_languages(subscriber.story_languages))
+
+
+def reading_languages(codes) -> frozenset:
+    """A subscriber's story languages as primary subtags ('de-AT' reads 'de' stories)."""
+    return frozenset(filter(None, (primary_subtag(str(code)) for code in codes or ())))
 
 
 def parse_keywords(text: str) -> tuple:
@@ -118,9 +134,20 @@ def _items(stories) -> list[StoryItem]:
             publisher_ids=frozenset(publishers.get(s.pk, ())),
             haystack=f"{s.title}\n{s.excerpt}".lower(),
             credit=s.headline_article.publisher.name if s.headline_article else "",
+            language=primary_subtag(s.language),
+            image_url=_shown_image(s),
         )
         for s in stories
     ]
+
+
+def _shown_image(story) -> str:
+    """The story's image unless its lead's publisher asks for headlines only, or for no
+    snippets (as the site decides)."""
+    lead = story.headline_article
+    if lead is not None and (lead.publisher.headlines_only or lead.nosnippet):
+        return ""
+    return story.image_url
 
 
 def _relation(through, column: str, story_ids: list[int]) -> dict[int, list[int]]:
@@ -180,7 +207,7 @@ def choose(index: CandidateIndex, interests: Interests, since: datetime,
     chosen = []
     for position in index.positions(interests):
         item = index.items[position]
-        if item.updated_at > since and item.id not in skip:
+        if item.updated_at > since and item.id not in skip and interests.reads(item):
             chosen.append(item)
             if len(chosen) >= limit:
                 break

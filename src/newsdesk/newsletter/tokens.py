@@ -24,6 +24,10 @@ class LinkError(Exception):
     """A link that cannot be used; the message says why, for the page shown."""
 
 
+class SubscriberGone(LinkError):
+    """A genuine link of a subscription that has since been deleted (erased)."""
+
+
 def max_age_for(purpose: str) -> int | None:
     """Confirm links expire (NEWSDESK_CONFIRM_MAX_AGE); preference links after a while;
     unsubscribe links never, because they sit in old digests that must keep working."""
@@ -34,15 +38,18 @@ def max_age_for(purpose: str) -> int | None:
     return None
 
 
-def make_token(subscriber, purpose: str) -> str:
+def make_token(subscriber, purpose: str, *, chosen: dict | None = None) -> str:
     """A URL-safe signed token for `purpose`; confirm tokens carry a fresh id (j) that
-    is kept as proof of consent when the link is used."""
+    is kept as proof of consent when the link is used, and what the sign-up form had
+    ticked (`chosen`: topic and publisher ids), applied once the address is confirmed."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown link purpose {purpose!r}; expected one of {PURPOSES}")
     payload = {"s": subscriber.pk, "t": subscriber.token_id.hex[:12]}
     if purpose == "confirm":
         payload["j"] = uuid.uuid4().hex[:16]
         payload["v"] = subscriber.confirm_version
+        if chosen:
+            payload["c"] = chosen
     return signing.dumps(payload, salt=f"newsdesk.newsletter.{purpose}", compress=False)
 
 
@@ -66,7 +73,14 @@ def read_token(token: str, purpose: str) -> tuple[object, dict]:
             )
         ) from None
     subscriber = Subscriber.objects.filter(pk=payload.get("s")).first()
-    if subscriber is None or subscriber.token_id.hex[:12] != payload.get("t"):
+    if subscriber is None:
+        raise SubscriberGone(
+            _(
+                "This link belongs to a subscription that was deleted, with everything we "
+                "kept about it. To receive digests again, sign up again."
+            )
+        )
+    if subscriber.token_id.hex[:12] != payload.get("t"):
         raise LinkError(
             _(
                 "This link is no longer valid: the subscription it belongs to was removed or "

@@ -15,13 +15,17 @@ the browser asks for; the other pages follow the browser (LocaleMiddleware).
 """
 
 import json
+import logging
+import smtplib
 from contextlib import contextmanager
 
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -29,23 +33,31 @@ from newsdesk.newsletter import pow as proof_of_work
 from newsdesk.newsletter import preferences as prefs
 from newsdesk.newsletter.addresses import AddressProblem
 from newsdesk.newsletter.defences import Refusal, check_traps, form_started
+from newsdesk.newsletter.digest import browser_copy
 from newsdesk.newsletter.forms import SubscribeForm
-from newsdesk.newsletter.mails import language_of
-from newsdesk.newsletter.models import Subscriber
+from newsdesk.newsletter.links import delivery_in
+from newsdesk.newsletter.mails import language_of, send_welcome
+from newsdesk.newsletter.models import Delivery, Subscriber
 from newsdesk.newsletter.signup import (
     CONFIRMATION_SENT,
     MORE_LIKE_SENT,
+    chosen_publishers,
+    chosen_topics,
     request_more_like,
+    request_subscription,
     sign_up,
 )
 from newsdesk.newsletter.subscriptions import (
     STOPPED_STATES,
+    add_chosen,
     confirm_subscriber,
     unsubscribe_subscriber,
 )
-from newsdesk.newsletter.tokens import LinkError, read_token
+from newsdesk.newsletter.times import next_digest_text, schedule_text
+from newsdesk.newsletter.tokens import LinkError, SubscriberGone, make_token, read_token
 from newsdesk.stories.models import Story
 
+log = logging.getLogger(__name__)
 
 def _started(request) -> str:
     """The render time the re-shown form carries: the one posted when it passed the fill
@@ -73,8 +85,11 @@ def speaking_to(subscriber):
 
 
 def _form_page(request, form, *, status=200, refusal=None):
+    data = request.POST if request.method == "POST" else request.GET
     context = {
         "form": form,
+        "chosen_topics": chosen_topics(data),
+        "chosen_publishers": chosen_publishers(data),
         "started": _started(request),
         "pow_challenge": proof_of_work.new_challenge() if proof_of_work.bits_required() else "",
         "pow_bits": proof_of_work.bits_required(),
@@ -118,8 +133,8 @@ def _sent_page(request, message):
 def api_subscribe(request):
     """POST /api/subscribe: the form's JSON twin, for progressive enhancement. Accepts a
     JSON object or form fields: email, started (the signed value from a page's form),
-    website (honeypot), keep_address, pow_challenge, pow_nonce. Same defences, same
-    answers."""
+    website (honeypot), keep_address, pow_challenge, pow_nonce, and topic / publisher
+    (slugs, comma-separated in JSON). Same defences, same answers."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     data = _json_or_form(request)
@@ -180,12 +195,49 @@ def confirm(request, token):
         return _link_error(request, error)
     with speaking_to(subscriber) as mark:
         if subscriber.state == Subscriber.State.CONFIRMED:
-            return mark(render(request, "newsletter/confirmed.html",
-                               {"subscriber": subscriber, "already": True}))
+            return mark(_confirmed_page(request, subscriber, already=True))
         if request.method == "GET":
             return mark(render(request, "newsletter/confirm.html", {"subscriber": subscriber}))
         confirm_subscriber(subscriber, token_id=payload["j"])
-        return mark(render(request, "newsletter/confirmed.html", {"subscriber": subscriber}))
+        add_chosen(subscriber, payload.get("c") or {})
+        try:
+            send_welcome(subscriber)
+        except (OSError, smtplib.SMTPException) as error:  # confirmed all the same
+            log.warning("welcome mail to subscriber %s not sent: %s", subscriber.pk, error)
+            return mark(_confirmed_page(request, subscriber))
+        return mark(_confirmed_page(request, subscriber, welcomed=True))
+
+
+def _confirmed_page(request, subscriber, *, already=False, form=None, saved=False,
+                    welcomed=False, status=200):
+    """The confirmed page: what happens next, and the short form of choices (no
+    JavaScript needed; it posts to `choose` with a preferences link)."""
+    token = make_token(subscriber, "preferences")
+    return render(request, "newsletter/confirmed.html", {
+        "subscriber": subscriber,
+        "already": already,
+        "saved": saved,
+        "welcomed": welcomed,
+        "form": form or prefs.choices_form_for(subscriber),
+        "token": token,
+        "next_digest": next_digest_text(subscriber),
+    }, status=status)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def choose(request, token):
+    """The confirmed page's form: store the choices; the first digest follows them."""
+    try:
+        subscriber, _payload = read_token(token, "preferences")
+    except LinkError as error:
+        return _link_error(request, error)
+    with speaking_to(subscriber) as mark:
+        form = prefs.choices_form_for(subscriber, request.POST)
+        if not form.is_valid():
+            return mark(_confirmed_page(request, subscriber, form=form, status=400))
+        prefs.save(subscriber, form.cleaned_data)
+        return mark(_confirmed_page(request, subscriber, saved=True))
 
 
 @csrf_exempt
@@ -193,33 +245,44 @@ def confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """GET shows one Unsubscribe button; POST unsubscribes. This URL is also the
-    List-Unsubscribe target for RFC 8058 one-click POSTs (hence csrf_exempt)."""
+    List-Unsubscribe target for RFC 8058 one-click POSTs (hence csrf_exempt). Opening or
+    posting it again says so ("You are already unsubscribed")."""
+    one_click = request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click"
     try:
         subscriber, _ = read_token(token, "unsubscribe")
+    except SubscriberGone as gone:  # erased: nothing is sent, nothing is kept
+        if one_click:
+            return HttpResponse("Unsubscribed.\n", content_type="text/plain")
+        return render(request, "newsletter/unsubscribed.html", {"already": True, "gone": gone})
     except LinkError as error:
-        if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        if one_click:
             return HttpResponse(f"{error}\n", status=400, content_type="text/plain")
         return _link_error(request, error)
     with speaking_to(subscriber) as mark:
-        if request.method == "GET" and subscriber.state in STOPPED_STATES:
-            return mark(render(request, "newsletter/unsubscribed.html",
-                               {"subscriber": subscriber, "already": True}))
-        if request.method == "GET":
+        already = subscriber.state in STOPPED_STATES
+        if request.method == "GET" and not already:
             return mark(render(request, "newsletter/unsubscribe.html",
                                {"subscriber": subscriber}))
-        unsubscribe_subscriber(subscriber)
-        if request.POST.get("List-Unsubscribe") == "One-Click":  # a mail client, not a person
+        if request.method == "POST":
+            unsubscribe_subscriber(subscriber)
+        if one_click:  # a mail client, not a person
             return HttpResponse("Unsubscribed.\n", content_type="text/plain")
-        return mark(render(request, "newsletter/unsubscribed.html", {"subscriber": subscriber}))
+        return mark(render(request, "newsletter/unsubscribed.html",
+                           {"subscriber": subscriber, "already": already}))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def preferences(request, token):
+    """The subscriber's settings, the state of the subscription and when the next digest
+    comes. An address that is unsubscribed or bounced can ask to subscribe again from
+    here: that sends a confirmation, as a sign-up does (double opt-in again)."""
     try:
         subscriber, _ = read_token(token, "preferences")
     except LinkError as error:
         return _link_error(request, error)
+    if request.method == "POST" and request.POST.get("action") == "resubscribe":
+        return _resubscribe(request, subscriber, token)
     with speaking_to(subscriber):
         form = prefs.form_for(subscriber, request.POST if request.method == "POST" else None)
         saved = False
@@ -228,11 +291,41 @@ def preferences(request, token):
             saved = True
     # A newly chosen language shows at once.
     with speaking_to(subscriber) as mark:
-        return mark(render(
-            request, "newsletter/preferences.html",
-            {"subscriber": subscriber, "form": form, "saved": saved, "token": token},
-            status=400 if request.method == "POST" and not saved else 200,
-        ))
+        return mark(_preferences_page(request, subscriber, token, form, saved=saved,
+                                      status=400 if request.method == "POST" and not saved
+                                      else 200))
+
+
+# From these states the preferences page offers to subscribe again (a complaint is only
+# undone by signing up again on the site: see signup.request_subscription).
+RESUBSCRIBABLE = (Subscriber.State.UNSUBSCRIBED, Subscriber.State.BOUNCED)
+
+
+def _preferences_page(request, subscriber, token, form, *, saved=False, resubscribed=False,
+                      refusal=None, status=200):
+    return render(request, "newsletter/preferences.html", {
+        "subscriber": subscriber, "form": form, "saved": saved, "token": token,
+        "unsubscribe_token": make_token(subscriber, "unsubscribe"),
+        "resubscribed": resubscribed, "refusal": refusal,
+        "can_resubscribe": subscriber.state in RESUBSCRIBABLE,
+        "next_digest": next_digest_text(subscriber), "schedule": schedule_text(subscriber),
+    }, status=status)
+
+
+def _resubscribe(request, subscriber, token):
+    """Subscribe again from the preferences page: a new confirmation mail (double opt-in
+    again), nothing else; other states are left as they are."""
+    with speaking_to(subscriber) as mark:
+        form = prefs.form_for(subscriber)
+        if subscriber.state not in RESUBSCRIBABLE:
+            return mark(_preferences_page(request, subscriber, token, form))
+        try:
+            request_subscription(subscriber.email, source="preferences")
+        except Refusal as refusal:  # the daily cap of confirmation mails
+            response = _preferences_page(request, subscriber, token, form, refusal=refusal,
+                                         status=refusal.status)
+            return mark(response)
+        return mark(_preferences_page(request, subscriber, token, form, resubscribed=True))
 
 
 @csrf_exempt  # a sign-up path: Origin check and bot defences instead (see the docstring)
@@ -287,13 +380,15 @@ def more_like_this(request, token, story_id):
                 "This story is no longer shown, so its topics cannot be added. Choose topics "
                 "on your preferences page instead."))))
         topics = list(story.topics.all())
+        followed = set(subscriber.topics.values_list("pk", flat=True))
+        already = bool(topics) and all(topic.pk in followed for topic in topics)
         added = False
-        if request.method == "POST":
+        if request.method == "POST" and not already:
             subscriber.topics.add(*topics)
             added = True
         return mark(render(request, "newsletter/more_like_this.html", {
             "subscriber": subscriber, "story": story, "topics": topics, "added": added,
-            "token": token,
+            "already": already, "token": token,
         }))
 
 
@@ -314,6 +409,8 @@ def export(request, token):
 def erase(request, token):
     try:
         subscriber, _ = read_token(token, "preferences")
+    except SubscriberGone:
+        return render(request, "newsletter/erased.html", {"already": True})
     except LinkError as error:
         return _link_error(request, error)
     with speaking_to(subscriber) as mark:
@@ -323,3 +420,40 @@ def erase(request, token):
         address = subscriber.email
         prefs.erase(subscriber)
         return mark(render(request, "newsletter/erased.html", {"address": address}))
+
+
+# What the "view in browser" page may load: its own inline styles (the mail's), and
+# images from our own proxy; no script, no form, nothing from elsewhere.
+BROWSER_COPY_CSP = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+
+
+@never_cache
+@csp_override(BROWSER_COPY_CSP)
+@require_http_methods(["GET"])
+def view_delivery(request, token):
+    """A digest as it was mailed, at the signed address its "view in browser" link
+    gives: never cached (never_cache: the page cache and browsers keep no copy), never
+    indexed, and without the subscriber's address or links (a forwarded link must not
+    let anyone unsubscribe them)."""
+    delivery = None
+    if (pk := delivery_in(token)) is not None:
+        delivery = Delivery.objects.select_related("subscriber", "edition").filter(pk=pk).first()
+    if delivery is None:
+        response = render(request, "newsletter/link_invalid.html", {"message": _(
+            "This digest is not available: the link is incomplete, or the subscription it "
+            "was sent to has been deleted.")}, status=404)
+    else:
+        html = browser_copy(delivery)
+        response = HttpResponse(html or "", content_type="text/html; charset=utf-8")
+        if html is None:
+            response = render(request, "newsletter/link_invalid.html", {"message": _(
+                "The stories of this digest are no longer shown on the site.")}, status=404)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -216,6 +216,18 @@ class Simulator:
             return sockets
         raise SimulatorError("simulator: found no port free on all its loopback addresses")
 
+    def port_available(self) -> int | None:
+        """The port start() would listen on, if it is free on every address now (the
+        requested one, or a free one when 0 was asked for), else None. For a launcher
+        that must know the port before the simulator runs (to write the OPML)."""
+        try:
+            sockets = self._bind_all()
+        except SimulatorError:
+            return None
+        for sock in sockets:
+            sock.close()
+        return self.port
+
     # --- requests ----------------------------------------------------------------------------
 
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:

@@ -66,7 +66,17 @@ class FetchLike(Protocol):
 
 
 class DiscoveryError(ValueError):
-    """Nothing at the URL can be followed; the message lists every attempt."""
+    """Nothing at the URL can be followed. The message names the likeliest attempts and
+    how many there were; `attempts` has every one, in order."""
+
+    def __init__(self, message: str, attempts: list[str] | None = None):
+        super().__init__(message)
+        self.attempts = attempts or []
+
+
+# How telling an attempt is, for the short list an error names (lower: named first).
+GIVEN, ANNOUNCED, ANSWERED, FAILED, ABSENT = range(5)
+NAMED_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +89,13 @@ class Discovery:
     attempts: list[str] = field(default_factory=list)
 
 
-def discover(url: str, fetch: Callable[[str], FetchLike]) -> Discovery:
-    """Find the feed, news sitemap or section page to follow for url (module docstring)."""
+def discover(url: str, fetch: Callable[[str], FetchLike],
+             on_attempt: Callable[[str], None] | None = None) -> Discovery:
+    """Find the feed, news sitemap or section page to follow for url (module docstring).
+    `on_attempt` hears each attempt as it is made (discovery can take minutes)."""
     if not is_http_url(url):
         raise DiscoveryError(f"{url!r} is not an http(s) URL; give the address of a site or feed")
-    return _Search(canonicalize_url(url), fetch).run()
+    return _Search(canonicalize_url(url), fetch, on_attempt).run()
 
 
 class _Found(Exception):
@@ -101,11 +113,14 @@ class _Response:
 class _Search:
     """One discovery: remembers what was fetched and what each attempt gave."""
 
-    def __init__(self, url: str, fetch: Callable[[str], FetchLike]):
+    def __init__(self, url: str, fetch: Callable[[str], FetchLike],
+                 on_attempt: Callable[[str], None] | None = None):
         self.url = url
         self.fetch_function = fetch
+        self.on_attempt = on_attempt
         self.fetched: dict[str, _Response | None] = {}
         self.attempts: list[str] = []
+        self.ranks: list[int] = []  # how telling each attempt is (GIVEN ... ABSENT)
         # Why the address given got no HTTP answer at all (DNS, refused, timeout, ...).
         self.unreachable: str | None = None
 
@@ -122,9 +137,24 @@ class _Search:
             self.try_section_page(page)
         except _Found as found:
             return found.discovery
-        raise DiscoveryError(
-            f"found nothing to follow at {self.url}. Tried: {'; '.join(self.attempts)}. "
-            "If you know the address of the publisher's feed or news sitemap, add that instead."
+        raise DiscoveryError(self.nothing_found(), list(self.attempts))
+
+    def note(self, text: str, rank: int) -> None:
+        self.attempts.append(text)
+        self.ranks.append(rank)
+        if self.on_attempt is not None:
+            self.on_attempt(text)
+
+    def nothing_found(self) -> str:
+        """The error: the likeliest tries (the address given, feeds the page announced,
+        answers that were not what we need; plain 404s last) and how many there were."""
+        order = sorted(range(len(self.attempts)), key=lambda i: (self.ranks[i], i))
+        likeliest = "; ".join(self.attempts[i] for i in order[:NAMED_ATTEMPTS])
+        tried = len(self.fetched)
+        return (
+            f"found nothing to follow at {self.url} after trying {tried} "
+            f"address{'' if tried == 1 else 'es'}; the likeliest: {likeliest}. If you know "
+            "the address of the publisher's feed or news sitemap, add that instead."
         )
 
     # -- fetching -------------------------------------------------------------
@@ -134,25 +164,31 @@ class _Search:
         if url in self.fetched:
             return self.fetched[url]
         if len(self.fetched) >= MAX_FETCHES:
-            self.attempts.append(f"{what} {url}: not fetched (limit of {MAX_FETCHES} requests)")
+            self.note(f"{what} {url}: not fetched (limit of {MAX_FETCHES} requests)", ABSENT)
             return None
         result = self.fetch_function(url)
         response = None
+        first = not self.fetched  # the address given: always among those named
+        missing = result.status in (404, 410)  # plain misses: counted, named last
         if result.error:
-            self.attempts.append(f"{what} {url}: {result.error}")
-            if not self.fetched and not result.status:
+            reason = _without_address(str(result.error), url)
+            self.note(f"{what} {url}: {reason}",
+                      GIVEN if first else ABSENT if missing else FAILED)
+            if first and not result.status:
                 self.unreachable = result.error
         elif result.status >= 400:
-            self.attempts.append(f"{what} {url}: HTTP {result.status}")
+            self.note(f"{what} {url}: HTTP {result.status}",
+                      GIVEN if first else ABSENT if missing else FAILED)
         elif not result.body:
-            self.attempts.append(f"{what} {url}: empty response (HTTP {result.status})")
+            self.note(f"{what} {url}: empty response (HTTP {result.status})",
+                      GIVEN if first else FAILED)
         else:
             response = _Response(result.final_url or url, result.body, _content_type(result))
         self.fetched[url] = response
         return response
 
     def found(self, kind: str, url: str, title: str) -> None:
-        self.attempts.append(f"{url}: {kind.replace('_', ' ')} found")
+        self.note(f"{url}: {kind.replace('_', ' ')} found", ANSWERED)
         raise _Found(Discovery(kind=kind, url=url, title=title, attempts=list(self.attempts)))
 
     # -- the steps, in order --------------------------------------------------
@@ -172,7 +208,8 @@ class _Search:
         if "sitemap" in reason:
             self.try_sitemap_response(response, what)
             return None
-        self.attempts.append(f"{what} {url}: {reason}")
+        rank = {"the address given": GIVEN, "announced feed": ANNOUNCED}.get(what, ANSWERED)
+        self.note(f"{what} {url}: {reason}", rank)
         return response if "HTML page" in reason else None
 
     def try_announced_feeds(self, page: _Response) -> None:
@@ -188,7 +225,7 @@ class _Search:
             if "alternate" in rels and kind in FEED_TYPES and (feed := absolute_link(href, base)):
                 announced.append(feed)
         if not announced:
-            self.attempts.append(f"{page.url}: the page announces no feed (<link rel=alternate>)")
+            self.note(f"{page.url}: the page announces no feed (<link rel=alternate>)", ANSWERED)
         for feed_url in dict.fromkeys(announced):
             self.try_as_feed(feed_url, "announced feed")
 
@@ -209,7 +246,7 @@ class _Search:
         robots = self.get(urljoin(site, "robots.txt"), "robots.txt")
         listed = _sitemaps_in_robots(robots.body) if robots else []
         if robots and not listed:
-            self.attempts.append(f"{urljoin(site, 'robots.txt')}: names no sitemap")
+            self.note(f"{urljoin(site, 'robots.txt')}: names no sitemap", ABSENT)
         candidates = listed + [urljoin(site, path) for path in COMMON_SITEMAP_PATHS]
         for sitemap_url in dict.fromkeys(candidates):
             response = self.get(sitemap_url, "sitemap")
@@ -222,17 +259,18 @@ class _Search:
         try:
             sitemap = read_sitemap(response.body, response.url)
         except SitemapError as error:
-            self.attempts.append(f"{what} {str(error).removeprefix('sitemap ')}")
+            self.note(f"{what} {str(error).removeprefix('sitemap ')}", ANSWERED)
             return
         if sitemap.is_news:
             self.found(
                 "news_sitemap", response.url, sitemap.publication or _title_from_host(response.url)
             )
         if not sitemap.child_sitemaps:
-            self.attempts.append(f"{what} {response.url}: a sitemap without news: entries")
+            self.note(f"{what} {response.url}: a sitemap without news: entries", ANSWERED)
             return
-        self.attempts.append(
-            f"{what} {response.url}: a sitemap index of {len(sitemap.child_sitemaps)} sitemaps"
+        self.note(
+            f"{what} {response.url}: a sitemap index of {len(sitemap.child_sitemaps)} sitemaps",
+            ANSWERED,
         )
         if follow_children:
             # News sitemaps usually say so in their names: look at those first.
@@ -249,10 +287,18 @@ class _Search:
             document = parse_html(page.body, page.content_type)
             title = _page_title(document) or _title_from_host(page.url)
             self.found("section_page", page.url, title)
-        self.attempts.append(
+        self.note(
             f"section page {page.url}: {len(entries)} links look like articles, "
-            f"{MIN_SECTION_ARTICLES} needed"
+            f"{MIN_SECTION_ARTICLES} needed",
+            ANSWERED,
         )
+
+
+def _without_address(error: str, url: str) -> str:
+    """The guarded client's reason without the "feed <url>: " it starts with (the attempt
+    names the address already)."""
+    kind, _space, rest = error.partition(" ")
+    return rest.removeprefix(f"{url}: ") if kind.isalpha() and rest.startswith(url) else error
 
 
 def _content_type(result: FetchLike) -> str | None:

@@ -9,7 +9,12 @@ from newsdesk.sources.models import Publisher, Source, Topic
 
 
 class SourceError(ValueError):
-    """A source cannot be added; the message says why and what to do."""
+    """A source cannot be added; the message says why and what to do. `attempts` lists
+    every try discovery made, when it got that far."""
+
+    def __init__(self, message: str, attempts: list[str] | None = None):
+        super().__init__(message)
+        self.attempts = attempts or []
 
 
 @dataclass
@@ -27,10 +32,12 @@ def find_existing(url: str) -> Source | None:
     return Source.objects.filter(url=canonicalize_url(url)).first()
 
 
-def add_source(url: str, *, topics: list[str] | None = None, fetch=None) -> Added:
+def add_source(url: str, *, topics: list[str] | None = None, fetch=None,
+               on_attempt=None) -> Added:
     """Find what to follow at url (feed, news sitemap or section page) and follow it.
 
-    fetch is the guarded client's fetch_sync (injected so callers choose the policy).
+    fetch is the guarded client's fetch_sync (injected so callers choose the policy);
+    on_attempt hears each attempt of the discovery as it is made.
     """
     if not is_http_url(url):
         raise SourceError(
@@ -45,9 +52,9 @@ def add_source(url: str, *, topics: list[str] | None = None, fetch=None) -> Adde
     if existing := find_existing(url):
         return Added(existing, False, f"already following {existing.url} (source {existing.pk})")
     try:
-        found = discover(url, fetch)
+        found = discover(url, fetch, on_attempt)
     except DiscoveryError as exc:
-        raise SourceError(str(exc)) from None
+        raise SourceError(str(exc), exc.attempts) from None
     feed_url = canonicalize_url(found.url)
     if existing := find_existing(feed_url):
         return Added(existing, False, f"already following {existing.url} (source {existing.pk})")

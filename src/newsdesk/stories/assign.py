@@ -236,7 +236,7 @@ def _assign(article_ids: list[int]) -> list[int]:
         _refresh_stories(touched, index)
     window = timedelta(hours=settings.NEWSDESK_STORY_WINDOW_HOURS)
     index.evict_older_than(timezone.now() - window)
-    log.info("story index: %d articles open, %.1f MB", len(index), index.memory_bytes() / 1e6)
+    log.debug("story index: %d articles open, %.1f MB", len(index), index.memory_bytes() / 1e6)
     return sorted(touched)
 
 

@@ -7,25 +7,20 @@ guarded client, checks its size and real type, and keeps it in the configured ca
 Only URLs we signed are fetched, so the proxy cannot be used to reach arbitrary hosts.
 """
 
-import base64
-import binascii
 import dataclasses
 import hashlib
 import logging
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.signing import Signer
 from django.http import HttpResponse
-from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET
 
-from newsdesk.core.urls import is_http_url
+from newsdesk.core.image_links import proxied_url, signed_image_url
 
 log = logging.getLogger(__name__)
+__all__ = ["image_proxy", "proxied_url", "sniff_image_type"]
 
-SIGNER_SALT = "newsdesk.web.images"
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT_S = 10
 KEEP_SECONDS = 7 * 24 * 3600
@@ -40,28 +35,6 @@ SIGNATURES = (
     (b"WEBP", 8, "image/webp"),
     (b"ftypavif", 4, "image/avif"),
 )
-
-
-def _signer() -> Signer:
-    return Signer(salt=SIGNER_SALT)
-
-
-def _encode(url: str) -> str:
-    return base64.urlsafe_b64encode(url.encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def _decode(encoded: str) -> str | None:
-    try:
-        return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-8")
-    except (binascii.Error, ValueError):
-        return None
-
-
-def proxied_url(url: str) -> str:
-    """Our address for a publisher's image URL ('' for anything that is not http(s))."""
-    if not url or not is_http_url(url):
-        return ""
-    return reverse("web:image", args=[_signer().signature(url), _encode(url)])
 
 
 def sniff_image_type(body: bytes) -> str | None:
@@ -110,8 +83,8 @@ def _image_response(status: int, body: bytes = b"", mime_type: str = "text/plain
 
 @require_GET
 def image_proxy(request, signature: str, encoded: str):
-    url = _decode(encoded)
-    if url is None or not constant_time_compare(signature, _signer().signature(url)):
+    url = signed_image_url(signature, encoded)
+    if url is None:
         return _image_response(404, b"No such image.", max_age=3600)
     cache = _cache()
     key = "newsdesk:image:" + hashlib.sha256(url.encode("utf-8")).hexdigest()

@@ -7,9 +7,7 @@ orders, fetched one keyset page at a time.
 import re
 from datetime import datetime
 
-from django.core.cache import cache
-from django.utils.translation import get_language_info
-
+from newsdesk.stories.languages import language_name, story_language_codes
 from newsdesk.stories.models import Story
 
 from . import presentation
@@ -42,27 +40,9 @@ def card_page(queryset, keys, cursor: str | None, size: int = PAGE_SIZE) -> Page
     return page
 
 
-def language_name(code: str) -> str:
-    try:
-        return get_language_info(code)["name_local"]
-    except KeyError:
-        return code
-
-
 def story_languages() -> list[tuple[str, str]]:
     """(code, name) of every language some visible story is in, for the filter."""
-
-    def compute():
-        codes = (
-            Story.objects.visible()
-            .exclude(language="")
-            .order_by("language")
-            .values_list("language", flat=True)
-            .distinct()
-        )
-        return [(code, language_name(code)) for code in codes]
-
-    return cache.get_or_set("newsdesk:web:story-languages", compute, 300)
+    return [(code, language_name(code)) for code in story_language_codes()]
 
 
 def requested_language(request) -> str:

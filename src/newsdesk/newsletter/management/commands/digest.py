@@ -3,13 +3,15 @@ now."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.core.words import count
 from newsdesk.newsletter.digest import dry_run, send_due_digests
+from newsdesk.newsletter.models import Subscriber
 
 
 class Command(BaseCommand):
     help = (
-        "Digests: `digest send` mails every confirmed subscriber whose digest is due, and "
-        "the breaking-story alerts that are due."
+        "Mail the digests and breaking-story alerts that are due (`digest send`). Every "
+        "confirmed subscriber whose digest is due gets one; --dry-run only lists them."
     )
 
     def add_arguments(self, parser):
@@ -27,15 +29,26 @@ class Command(BaseCommand):
             self._dry_run()
             return
         sent = send_due_digests()
-        self.stdout.write(f"{sent} mail{'s' if sent != 1 else ''} sent (digests and alerts)")
+        if sent:
+            self.stdout.write(f"{count(sent, 'mail')} sent (digests and alerts)")
+        else:
+            self.stdout.write(f"nothing to send: {self._why_nothing()}")
 
     def _dry_run(self):
         report = dry_run()
         for line in report.lines:
             self.stdout.write(line)
+        have = "has" if report.skipped == 1 else "have"
         self.stdout.write(
-            f"dry run: {report.planned} digest{'s' if report.planned != 1 else ''} would be "
-            f"sent, {report.skipped} subscriber{'s' if report.skipped != 1 else ''} have "
-            f"nothing new, {report.alerts} breaking alert{'s' if report.alerts != 1 else ''} "
-            "would be sent; nothing was written or sent"
+            f"dry run: {count(report.planned, 'digest')} would be sent, "
+            f"{count(report.skipped, 'subscriber')} {have} nothing new, "
+            f"{count(report.alerts, 'breaking alert')} would be sent; nothing was written or sent"
         )
+
+    @staticmethod
+    def _why_nothing() -> str:
+        confirmed = Subscriber.objects.filter(state=Subscriber.State.CONFIRMED).count()
+        if not confirmed:
+            return "no confirmed subscribers yet"
+        return (f"{count(confirmed, 'confirmed subscriber')}, none due with anything new "
+                "(`newsdesk digest send --dry-run` shows who is due)")

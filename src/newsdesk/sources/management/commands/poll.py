@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk import pipeline
 from newsdesk.core.text import shown_escaped
+from newsdesk.core.words import count
 from newsdesk.sources.models import Source
 
 
@@ -23,6 +24,13 @@ class Command(BaseCommand):
             if not sources.exists():
                 raise CommandError(f"there is no source {options['source']}", returncode=2)
         ids = list(sources.values_list("pk", flat=True))
+        if not ids:
+            self.stdout.write(
+                "no enabled sources to poll: `newsdesk sources list` shows them all"
+                if Source.objects.exists()
+                else "no sources yet: follow one with `newsdesk sources add URL`"
+            )
+            return
         done = new = failed = 0
         for start in range(0, len(ids), options["batch"]):
             for outcome in pipeline.poll_now(ids[start : start + options["batch"]]):
@@ -34,10 +42,14 @@ class Command(BaseCommand):
                     print(f"\nsource {outcome.source_id}: {error}", file=sys.stderr)
             bar = "#" * int(30 * done / len(ids))
             print(
-                f"\r[{bar:<30}] {done}/{len(ids)} sources, {new} new entries",
+                f"\r[{bar:<30}] {done}/{count(len(ids), 'source')}, "
+                f"{count(new, 'new entry', 'new entries')}",
                 end="",
                 file=sys.stderr,
                 flush=True,
             )
         print(file=sys.stderr)
-        self.stdout.write(f"polled {done} sources: {new} new entries, {failed} failed")
+        self.stdout.write(
+            f"polled {count(done, 'source')}: {count(new, 'new entry', 'new entries')}, "
+            f"{failed} failed"
+        )

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from newsdesk.core.text import shown_escaped
+from newsdesk.core.words import count
 from newsdesk.sources.models import Source
 from newsdesk.sources.registry import SourceError, add_source, export_opml, import_opml
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
             default=[],
             help="Topic path, e.g. World/Europe (repeatable).",
         )
+        add.add_argument("--show-tries", action="store_true",
+                         help="If nothing is found, list every address tried.")
         listing = actions.add_parser("list", help="Show sources and their health.")
         listing.add_argument("--broken", action="store_true", help="Only sources with errors.")
         remove = actions.add_parser("remove", help="Stop following a source.")
@@ -37,9 +40,15 @@ class Command(BaseCommand):
         getattr(self, f"do_{options['action']}")(options)
 
     def do_add(self, options):
+        """One line, as every error; with --show-tries every attempt first, one a line."""
         try:
             added = add_source(options["url"], topics=options["topic"])
         except SourceError as exc:
+            if options["show_tries"] or options["verbosity"] >= 2:
+                for attempt in exc.attempts:
+                    self.stderr.write(f"  tried {attempt}")
+            elif exc.attempts:
+                exc = f"{exc} (`newsdesk sources add --show-tries URL` lists every try)"
             raise CommandError(str(exc), returncode=2) from None
         self.stdout.write(added.message)
 
@@ -53,7 +62,9 @@ class Command(BaseCommand):
         )
         if options["broken"]:
             sources = sources.filter(error_count__gt=0)
+        shown = 0
         for s in sources:
+            shown += 1
             state = "disabled" if not s.enabled else ("BROKEN" if s.error_count else "ok")
             last_ok = s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "never"
             # Titles and errors quote publishers: escapes, never raw control characters.
@@ -64,6 +75,16 @@ class Command(BaseCommand):
                 f"{s.entries_today} entries in the last day"
                 + (f"\n       last error: {shown_escaped(s.last_error)}" if s.error_count else "")
             )
+        if not shown:
+            self.stdout.write(self.nothing_listed(options["broken"]))
+
+    def nothing_listed(self, broken: bool) -> str:
+        """What an empty listing means, and what to do next."""
+        total = Source.objects.count()
+        if not total:
+            return ("no sources yet: follow one with `newsdesk sources add URL`, or import a "
+                    "list with `newsdesk sources import FILE.opml`")
+        return f"no broken sources: {count(total, 'source')} followed, none failing"
 
     def do_remove(self, options):
         deleted = Source.objects.filter(pk=options["id"]).delete()[0]
@@ -84,7 +105,7 @@ class Command(BaseCommand):
             added, existing = import_opml(path.read_bytes(), name=str(path))
         except OpmlError as exc:
             raise CommandError(str(exc), returncode=2) from None
-        self.stdout.write(f"{path}: {added} sources added, {existing} already followed")
+        self.stdout.write(f"{path}: {count(added, 'source')} added, {existing} already followed")
 
     def do_export(self, options):
         sys.stdout.buffer.write(export_opml())
