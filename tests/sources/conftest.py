@@ -17,7 +17,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from refusing_rule import refuse_marked_entries
 
 from newsdesk.sources.fetch import Fetcher, FetchPolicy, FetchRequest, FetchResult
-from newsdesk.sources.robots import RobotsCache
+from newsdesk.sources.fetch.robots import RobotsCache
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 
 from newsdesk.sources.fetch import ErrorCode, Fetcher
-from newsdesk.sources.robots import RobotsCache
+from newsdesk.sources.fetch.robots import RobotsCache
 
 
 async def ok(request):

@@ -223,7 +223,7 @@ def test_bad_network_in_settings_names_the_setting():
 
 def test_module_imports_without_django_configured():
     code = (
-        "import sys, newsdesk.sources.fetch, newsdesk.sources.robots\n"
+        "import sys, newsdesk.sources.fetch, newsdesk.sources.fetch.robots\n"
         "from django.conf import settings\n"
         "sys.exit(1 if settings.configured else 0)\n"
     )

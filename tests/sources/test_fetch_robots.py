@@ -4,7 +4,7 @@ import pytest
 from aiohttp import web
 
 from newsdesk.sources.fetch import ErrorCode, FetchRequest
-from newsdesk.sources.robots import RobotsCache
+from newsdesk.sources.fetch.robots import RobotsCache
 
 ROBOTS = b"""User-agent: *
 Disallow: /private/

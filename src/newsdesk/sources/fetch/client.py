@@ -26,7 +26,12 @@ from newsdesk.sources.fetch.errors import ErrorCode, FetchError, status_error, s
 from newsdesk.sources.fetch.hops import RedirectChain, redirect_target
 from newsdesk.sources.fetch.policy import FetchPolicy
 from newsdesk.sources.fetch.results import FetchKind, FetchRequest, FetchResult, parse_retry_after
-from newsdesk.sources.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsGate, shared_robots_cache
+from newsdesk.sources.fetch.robots import (
+    ROBOTS_MAX_BYTES,
+    RobotsCache,
+    RobotsGate,
+    shared_robots_cache,
+)
 
 ACCEPT = {
     FetchKind.FEED: (
