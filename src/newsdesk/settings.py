@@ -2,8 +2,9 @@
 
 The embedded default needs nothing installed: SQLite under var/, a secret key
 generated once, mail kept in the database outbox. Production sets DATABASE_URL
-(PostgreSQL), SECRET_KEY, NEWSDESK_BASE_URL and EMAIL_URL. The README's
-configuration table lists every variable.
+(PostgreSQL), SECRET_KEY, NEWSDESK_BASE_URL and EMAIL_URL. Every variable is read
+through `env(NAME)`, which takes its default from newsdesk/settings_table.py (the table
+the README's configuration table is generated from) and refuses a name not in it.
 """
 
 import os
@@ -15,34 +16,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from newsdesk.core.private_files import make_private, make_sqlite_private, write_private
+from newsdesk.settings_table import env
 
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("NEWSDESK_VAR_DIR", Path.cwd() / "var")).resolve()
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number") from None
+VAR_DIR = Path(env("NEWSDESK_VAR_DIR") or Path.cwd() / "var").resolve()
 
 
 # --- database -------------------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+DATABASE_URL = env("DATABASE_URL")
 # Connections outlive a request (no connect, and on PostgreSQL no authentication, per
 # page), and are checked before a request reuses one, so a restarted database server
 # costs no failed request.
@@ -70,20 +51,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 30,
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("NEWSDESK_TEST_SQLITE", "")}
+    DATABASES["default"]["TEST"] = {"NAME": env("NEWSDESK_TEST_SQLITE")}
     _sqlite_file = str(DATABASES["default"]["NAME"])
     if _sqlite_file not in ("", ":memory:") and not _sqlite_file.startswith("file:"):
         # Subscribers and password hashes: readable by the desk's own user alone.
         make_sqlite_private(Path(_sqlite_file))
 USING_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
-if USING_POSTGRESQL and os.environ.get("NEWSDESK_TEST_DATABASE_NAME"):
+if USING_POSTGRESQL and env("NEWSDESK_TEST_DATABASE_NAME"):
     # Lets two test runs share one server without fighting over test_<name>.
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["NEWSDESK_TEST_DATABASE_NAME"]}
+    DATABASES["default"]["TEST"] = {"NAME": env("NEWSDESK_TEST_DATABASE_NAME")}
 
 # --- secrets and hosts ----------------------------------------------------------------
-SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if USING_POSTGRESQL and not env_bool("NEWSDESK_TESTING"):
+    if USING_POSTGRESQL and not env("NEWSDESK_TESTING"):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. With PostgreSQL several machines share one database, "
             "so they must share one key: set SECRET_KEY in the environment of every process."
@@ -95,16 +76,16 @@ if not SECRET_KEY:
     make_private(key_file)
     SECRET_KEY = key_file.read_text().strip()
 
-DEBUG = env_bool("NEWSDESK_DEBUG")
-NEWSDESK_BASE_URL = os.environ.get("NEWSDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [
+DEBUG = env("NEWSDESK_DEBUG")
+NEWSDESK_BASE_URL = env("NEWSDESK_BASE_URL").rstrip("/")
+ALLOWED_HOSTS = env("ALLOWED_HOSTS") or [
     urlsplit(NEWSDESK_BASE_URL).hostname or "127.0.0.1",
     "127.0.0.1",
     "localhost",
     "[::1]",
 ]
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [NEWSDESK_BASE_URL]
-NEWSDESK_TRUSTED_PROXIES = env_list("NEWSDESK_TRUSTED_PROXIES")
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS") or [NEWSDESK_BASE_URL]
+NEWSDESK_TRUSTED_PROXIES = env("NEWSDESK_TRUSTED_PROXIES")
 
 # --- applications ---------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -170,10 +151,10 @@ TEMPLATES = [
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- language and time ----------------------------------------------------------------
-LANGUAGE_CODE = os.environ.get("NEWSDESK_LANGUAGE", "en")
+LANGUAGE_CODE = env("NEWSDESK_LANGUAGE")
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("NEWSDESK_TIME_ZONE", "UTC")
+TIME_ZONE = env("NEWSDESK_TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
 
@@ -184,13 +165,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not env_bool("NEWSDESK_TESTING")
+        if not env("NEWSDESK_TESTING")
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 
 # --- cache ----------------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -215,13 +196,13 @@ else:
         },
     }
 NEWSDESK_IMAGE_CACHE = "images"
-NEWSDESK_PAGE_CACHE_SECONDS = env_int("NEWSDESK_PAGE_CACHE_SECONDS", 30)
+NEWSDESK_PAGE_CACHE_SECONDS = env("NEWSDESK_PAGE_CACHE_SECONDS")
 # Whole pages: each process keeps the pages it served in memory for a few seconds in
 # front of the shared cache, never past the shared entry's own expiry (web/local_cache.py).
-NEWSDESK_PAGE_CACHE_LOCAL_SECONDS = env_int("NEWSDESK_PAGE_CACHE_LOCAL_SECONDS", 10)
-NEWSDESK_PAGE_CACHE_LOCAL_MB = env_int("NEWSDESK_PAGE_CACHE_LOCAL_MB", 32)
+NEWSDESK_PAGE_CACHE_LOCAL_SECONDS = env("NEWSDESK_PAGE_CACHE_LOCAL_SECONDS")
+NEWSDESK_PAGE_CACHE_LOCAL_MB = env("NEWSDESK_PAGE_CACHE_LOCAL_MB")
 # An expired page is rendered anew by one request while the others get the old copy.
-NEWSDESK_PAGE_CACHE_STALE_SECONDS = env_int("NEWSDESK_PAGE_CACHE_STALE_SECONDS", 10)
+NEWSDESK_PAGE_CACHE_STALE_SECONDS = env("NEWSDESK_PAGE_CACHE_STALE_SECONDS")
 CACHES["pages"] = {
     "BACKEND": "newsdesk.web.local_cache.LocalFirstCache",
     "LOCATION": "pages",
@@ -236,16 +217,16 @@ CACHES["pages"] = {
 # --- background tasks -----------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("NEWSDESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env("NEWSDESK_TASK_BACKEND"),
         "QUEUES": ["default", "clustering", "mail"],
     }
 }
 
 # --- mail -----------------------------------------------------------------------------
-EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
-DEFAULT_FROM_EMAIL = os.environ.get(
-    "NEWSDESK_FROM_EMAIL",
-    f"Newsdesk <newsdesk@{urlsplit(NEWSDESK_BASE_URL).hostname or 'localhost'}>",
+EMAIL_URL = env("EMAIL_URL")
+DEFAULT_FROM_EMAIL = (
+    env("NEWSDESK_FROM_EMAIL")
+    or f"Newsdesk <newsdesk@{urlsplit(NEWSDESK_BASE_URL).hostname or 'localhost'}>"
 )
 # One mailer (Django 6.1's MAILERS; the EMAIL_* settings are deprecated), built from
 # EMAIL_URL. The port is always given: without EMAIL_URL's port, smtp+tls:// and
@@ -271,97 +252,81 @@ else:
     MAILERS = {"default": {"BACKEND": "newsdesk.newsletter.outbox.OutboxBackend"}}
 
 # --- the guarded HTTP client ----------------------------------------------------------
-NEWSDESK_FETCH_ALLOW_NETWORKS = env_list("NEWSDESK_FETCH_ALLOW_NETWORKS")
+NEWSDESK_FETCH_ALLOW_NETWORKS = env("NEWSDESK_FETCH_ALLOW_NETWORKS")
 NEWSDESK_FETCH_RESOLVE = {
     name.strip(): address.strip()
-    for name, _, address in (item.partition("=") for item in env_list("NEWSDESK_FETCH_RESOLVE"))
+    for name, _, address in (item.partition("=") for item in env("NEWSDESK_FETCH_RESOLVE"))
     if address
 }
-NEWSDESK_FETCH_TIMEOUT = env_int("NEWSDESK_FETCH_TIMEOUT", 20)
-NEWSDESK_FETCH_MAX_BYTES = env_int("NEWSDESK_FETCH_MAX_BYTES", 10 * 1024 * 1024)
-NEWSDESK_FETCH_MAX_REDIRECTS = env_int("NEWSDESK_FETCH_MAX_REDIRECTS", 5)
-NEWSDESK_FETCH_CONCURRENCY = env_int("NEWSDESK_FETCH_CONCURRENCY", 64)
-NEWSDESK_FETCH_PER_HOST = env_int("NEWSDESK_FETCH_PER_HOST", 4)
+NEWSDESK_FETCH_TIMEOUT = env("NEWSDESK_FETCH_TIMEOUT")
+NEWSDESK_FETCH_MAX_BYTES = env("NEWSDESK_FETCH_MAX_BYTES")
+NEWSDESK_FETCH_MAX_REDIRECTS = env("NEWSDESK_FETCH_MAX_REDIRECTS")
+NEWSDESK_FETCH_CONCURRENCY = env("NEWSDESK_FETCH_CONCURRENCY")
+NEWSDESK_FETCH_PER_HOST = env("NEWSDESK_FETCH_PER_HOST")
 
 # --- the desk -------------------------------------------------------------------------
-NEWSDESK_SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "Newsdesk")
-NEWSDESK_POLL_MIN_SECONDS = env_int("NEWSDESK_POLL_MIN_SECONDS", 5 * 60)
-NEWSDESK_POLL_MAX_SECONDS = env_int("NEWSDESK_POLL_MAX_SECONDS", 24 * 3600)
-NEWSDESK_POLL_BATCH = env_int("NEWSDESK_POLL_BATCH", 500)
-NEWSDESK_POLL_CLAIM_SECONDS = env_int("NEWSDESK_POLL_CLAIM_SECONDS", 600)
-NEWSDESK_STALLED_SECONDS = env_int("NEWSDESK_STALLED_SECONDS", 600)
-NEWSDESK_WEBSUB_LEASE_SECONDS = env_int("NEWSDESK_WEBSUB_LEASE_SECONDS", 7 * 24 * 3600)
-NEWSDESK_STORY_WINDOW_HOURS = env_int("NEWSDESK_STORY_WINDOW_HOURS", 72)
-NEWSDESK_STORY_SETTLE_MINUTES = env_int("NEWSDESK_STORY_SETTLE_MINUTES", 180)
-NEWSDESK_EXCERPT_CHARS = env_int("NEWSDESK_EXCERPT_CHARS", 300)
-NEWSDESK_DIGEST_HOUR = env_int("NEWSDESK_DIGEST_HOUR", 7)
-NEWSDESK_CONFIRM_MAX_AGE = env_int("NEWSDESK_CONFIRM_MAX_AGE", 3 * 24 * 3600)
+NEWSDESK_SITE_NAME = env("NEWSDESK_SITE_NAME")
+NEWSDESK_POLL_MIN_SECONDS = env("NEWSDESK_POLL_MIN_SECONDS")
+NEWSDESK_POLL_MAX_SECONDS = env("NEWSDESK_POLL_MAX_SECONDS")
+NEWSDESK_POLL_BATCH = env("NEWSDESK_POLL_BATCH")
+NEWSDESK_POLL_CLAIM_SECONDS = env("NEWSDESK_POLL_CLAIM_SECONDS")
+NEWSDESK_STALLED_SECONDS = env("NEWSDESK_STALLED_SECONDS")
+NEWSDESK_WEBSUB_LEASE_SECONDS = env("NEWSDESK_WEBSUB_LEASE_SECONDS")
+NEWSDESK_STORY_WINDOW_HOURS = env("NEWSDESK_STORY_WINDOW_HOURS")
+NEWSDESK_STORY_SETTLE_MINUTES = env("NEWSDESK_STORY_SETTLE_MINUTES")
+NEWSDESK_EXCERPT_CHARS = env("NEWSDESK_EXCERPT_CHARS")
+NEWSDESK_DIGEST_HOUR = env("NEWSDESK_DIGEST_HOUR")
+NEWSDESK_CONFIRM_MAX_AGE = env("NEWSDESK_CONFIRM_MAX_AGE")
 
 # --- newsletter (docs/newsletter.md explains each) -------------------------------------
-
-
-def env_limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    """A rate limit written as COUNT/SECONDS, e.g. 20/3600."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    count, _, seconds = value.partition("/")
-    try:
-        return int(count), int(seconds or 3600)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"{name}={value!r}: expected COUNT/SECONDS, e.g. 20/3600"
-        ) from None
-
-
-NEWSDESK_PREFERENCES_MAX_AGE = env_int("NEWSDESK_PREFERENCES_MAX_AGE", 60 * 24 * 3600)
-NEWSDESK_CONSENT_FORM_VERSION = os.environ.get("NEWSDESK_CONSENT_FORM_VERSION", "2026-11")
-NEWSDESK_SIGNUP_MIN_SECONDS = env_int("NEWSDESK_SIGNUP_MIN_SECONDS", 3)
-NEWSDESK_SIGNUP_LIMIT_IP = env_limit("NEWSDESK_SIGNUP_LIMIT_IP", (20, 3600))
-NEWSDESK_SIGNUP_LIMIT_ADDRESS = env_limit("NEWSDESK_SIGNUP_LIMIT_ADDRESS", (5, 3600))
-NEWSDESK_SIGNUP_LIMIT_DOMAIN = env_limit("NEWSDESK_SIGNUP_LIMIT_DOMAIN", (300, 3600))
-NEWSDESK_CONFIRMATIONS_PER_DAY = env_int("NEWSDESK_CONFIRMATIONS_PER_DAY", 3)
-NEWSDESK_BLOCKED_DOMAINS = env_list("NEWSDESK_BLOCKED_DOMAINS")
-NEWSDESK_BLOCK_DISPOSABLE = env_bool("NEWSDESK_BLOCK_DISPOSABLE", True)
-NEWSDESK_SIGNUP_POW_BITS = env_int("NEWSDESK_SIGNUP_POW_BITS", 0)
+NEWSDESK_PREFERENCES_MAX_AGE = env("NEWSDESK_PREFERENCES_MAX_AGE")
+NEWSDESK_CONSENT_FORM_VERSION = env("NEWSDESK_CONSENT_FORM_VERSION")
+NEWSDESK_SIGNUP_MIN_SECONDS = env("NEWSDESK_SIGNUP_MIN_SECONDS")
+NEWSDESK_SIGNUP_LIMIT_IP = env("NEWSDESK_SIGNUP_LIMIT_IP")
+NEWSDESK_SIGNUP_LIMIT_ADDRESS = env("NEWSDESK_SIGNUP_LIMIT_ADDRESS")
+NEWSDESK_SIGNUP_LIMIT_DOMAIN = env("NEWSDESK_SIGNUP_LIMIT_DOMAIN")
+NEWSDESK_CONFIRMATIONS_PER_DAY = env("NEWSDESK_CONFIRMATIONS_PER_DAY")
+NEWSDESK_BLOCKED_DOMAINS = env("NEWSDESK_BLOCKED_DOMAINS")
+NEWSDESK_BLOCK_DISPOSABLE = env("NEWSDESK_BLOCK_DISPOSABLE")
+NEWSDESK_SIGNUP_POW_BITS = env("NEWSDESK_SIGNUP_POW_BITS")
 # A new subscriber's first digest waits this long for the choices of the confirmed page
 # (saving them sends it at once).
-NEWSDESK_FIRST_DIGEST_DELAY = env_int("NEWSDESK_FIRST_DIGEST_DELAY", 600)
-NEWSDESK_DIGEST_MAX_STORIES = env_int("NEWSDESK_DIGEST_MAX_STORIES", 20)
-NEWSDESK_BREAKING_PUBLISHERS = env_int("NEWSDESK_BREAKING_PUBLISHERS", 5)
-NEWSDESK_MAIL_CONCURRENCY = env_int("NEWSDESK_MAIL_CONCURRENCY", 4)
-NEWSDESK_MAIL_RATE = env_int("NEWSDESK_MAIL_RATE", 0)
-NEWSDESK_MAIL_MAX_ATTEMPTS = env_int("NEWSDESK_MAIL_MAX_ATTEMPTS", 6)
-NEWSDESK_MAIL_CLAIM_SECONDS = env_int("NEWSDESK_MAIL_CLAIM_SECONDS", 300)
-NEWSDESK_BOUNCE_DOMAIN = os.environ.get("NEWSDESK_BOUNCE_DOMAIN", "")
-NEWSDESK_BOUNCE_LOCALPART = os.environ.get("NEWSDESK_BOUNCE_LOCALPART", "bounces")
-NEWSDESK_UNSUBSCRIBE_LOCALPART = os.environ.get("NEWSDESK_UNSUBSCRIBE_LOCALPART", "unsubscribe")
-NEWSDESK_FEEDBACK_LOCALPART = os.environ.get("NEWSDESK_FEEDBACK_LOCALPART", "abuse")
-NEWSDESK_SOFT_BOUNCE_LIMIT = env_int("NEWSDESK_SOFT_BOUNCE_LIMIT", 3)
-NEWSDESK_DKIM_KEY_FILE = os.environ.get("NEWSDESK_DKIM_KEY_FILE", "")
-NEWSDESK_DKIM_PRIVATE_KEY = os.environ.get("NEWSDESK_DKIM_PRIVATE_KEY", "")
-NEWSDESK_DKIM_SELECTOR = os.environ.get("NEWSDESK_DKIM_SELECTOR", "newsdesk")
-NEWSDESK_DKIM_DOMAIN = os.environ.get("NEWSDESK_DKIM_DOMAIN", "")
-NEWSDESK_WEBHOOK_SECRET = os.environ.get("NEWSDESK_WEBHOOK_SECRET", "")
-NEWSDESK_WEBHOOK_MAX_AGE = env_int("NEWSDESK_WEBHOOK_MAX_AGE", 300)
-NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY = os.environ.get("NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY", "")
-NEWSDESK_POSTMARK_WEBHOOK_USERNAME = os.environ.get("NEWSDESK_POSTMARK_WEBHOOK_USERNAME", "")
-NEWSDESK_POSTMARK_WEBHOOK_PASSWORD = os.environ.get("NEWSDESK_POSTMARK_WEBHOOK_PASSWORD", "")
-NEWSDESK_SES_WEBHOOK_USERNAME = os.environ.get("NEWSDESK_SES_WEBHOOK_USERNAME", "")
-NEWSDESK_SES_WEBHOOK_PASSWORD = os.environ.get("NEWSDESK_SES_WEBHOOK_PASSWORD", "")
+NEWSDESK_FIRST_DIGEST_DELAY = env("NEWSDESK_FIRST_DIGEST_DELAY")
+NEWSDESK_DIGEST_MAX_STORIES = env("NEWSDESK_DIGEST_MAX_STORIES")
+NEWSDESK_BREAKING_PUBLISHERS = env("NEWSDESK_BREAKING_PUBLISHERS")
+NEWSDESK_MAIL_CONCURRENCY = env("NEWSDESK_MAIL_CONCURRENCY")
+NEWSDESK_MAIL_RATE = env("NEWSDESK_MAIL_RATE")
+NEWSDESK_MAIL_MAX_ATTEMPTS = env("NEWSDESK_MAIL_MAX_ATTEMPTS")
+NEWSDESK_MAIL_CLAIM_SECONDS = env("NEWSDESK_MAIL_CLAIM_SECONDS")
+NEWSDESK_BOUNCE_DOMAIN = env("NEWSDESK_BOUNCE_DOMAIN")
+NEWSDESK_BOUNCE_LOCALPART = env("NEWSDESK_BOUNCE_LOCALPART")
+NEWSDESK_UNSUBSCRIBE_LOCALPART = env("NEWSDESK_UNSUBSCRIBE_LOCALPART")
+NEWSDESK_FEEDBACK_LOCALPART = env("NEWSDESK_FEEDBACK_LOCALPART")
+NEWSDESK_SOFT_BOUNCE_LIMIT = env("NEWSDESK_SOFT_BOUNCE_LIMIT")
+NEWSDESK_DKIM_KEY_FILE = env("NEWSDESK_DKIM_KEY_FILE")
+NEWSDESK_DKIM_PRIVATE_KEY = env("NEWSDESK_DKIM_PRIVATE_KEY")
+NEWSDESK_DKIM_SELECTOR = env("NEWSDESK_DKIM_SELECTOR")
+NEWSDESK_DKIM_DOMAIN = env("NEWSDESK_DKIM_DOMAIN")
+NEWSDESK_WEBHOOK_SECRET = env("NEWSDESK_WEBHOOK_SECRET")
+NEWSDESK_WEBHOOK_MAX_AGE = env("NEWSDESK_WEBHOOK_MAX_AGE")
+NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY = env("NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY")
+NEWSDESK_POSTMARK_WEBHOOK_USERNAME = env("NEWSDESK_POSTMARK_WEBHOOK_USERNAME")
+NEWSDESK_POSTMARK_WEBHOOK_PASSWORD = env("NEWSDESK_POSTMARK_WEBHOOK_PASSWORD")
+NEWSDESK_SES_WEBHOOK_USERNAME = env("NEWSDESK_SES_WEBHOOK_USERNAME")
+NEWSDESK_SES_WEBHOOK_PASSWORD = env("NEWSDESK_SES_WEBHOOK_PASSWORD")
 
 # --- processes: `newsdesk run` gives up on a child that dies more often than this --------
-NEWSDESK_RESTART_LIMIT = env_limit("NEWSDESK_RESTART_LIMIT", (5, 300))
+NEWSDESK_RESTART_LIMIT = env("NEWSDESK_RESTART_LIMIT")
 
 # --- staff: the admin's login (issue 14; newsdesk/staff/) ------------------------------
 # Failed logins per (user name, client) before logins for that pair are refused with 429
 # for the same number of seconds.
-NEWSDESK_ADMIN_LOGIN_LIMIT = env_limit("NEWSDESK_ADMIN_LOGIN_LIMIT", (10, 15 * 60))
+NEWSDESK_ADMIN_LOGIN_LIMIT = env("NEWSDESK_ADMIN_LOGIN_LIMIT")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": env_int("NEWSDESK_PASSWORD_MIN_LENGTH", 12)},
+        "OPTIONS": {"min_length": env("NEWSDESK_PASSWORD_MIN_LENGTH")},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -373,8 +338,8 @@ OTP_TOTP_ISSUER = NEWSDESK_SITE_NAME
 # --- consent: non-essential services an operator enables (none by default) -------------
 # A JSON list; each service declares its purpose, the hosts it loads from and its cookies
 # with their durations (see the README). With none declared, no banner is shown.
-NEWSDESK_SERVICES = os.environ.get("NEWSDESK_SERVICES", "").strip() or []
-NEWSDESK_CONSENT_POLICY_VERSION = os.environ.get("NEWSDESK_CONSENT_POLICY_VERSION", "")
+NEWSDESK_SERVICES = env("NEWSDESK_SERVICES") or []
+NEWSDESK_CONSENT_POLICY_VERSION = env("NEWSDESK_CONSENT_POLICY_VERSION")
 
 # --- security -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -394,35 +359,34 @@ X_FRAME_OPTIONS = "DENY"
 # mode); /metrics on any web process of the machine adds the counts up. Set before
 # anything imports prometheus_client, which reads it once.
 NEWSDESK_METRICS_DIR = Path(
-    os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.environ.get("NEWSDESK_METRICS_DIR")
-    or VAR_DIR / "metrics"
+    env("PROMETHEUS_MULTIPROC_DIR") or env("NEWSDESK_METRICS_DIR") or VAR_DIR / "metrics"
 ).resolve()
 NEWSDESK_METRICS_DIR.mkdir(parents=True, exist_ok=True)
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(NEWSDESK_METRICS_DIR)
 # /metrics answers these networks, and anyone with the bearer token (unset: nobody else).
-NEWSDESK_METRICS_ALLOW_NETWORKS = env_list("NEWSDESK_METRICS_ALLOW_NETWORKS", "127.0.0.0/8,::1/128")
-NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "").strip()
+NEWSDESK_METRICS_ALLOW_NETWORKS = env("NEWSDESK_METRICS_ALLOW_NETWORKS")
+NEWSDESK_METRICS_TOKEN = env("NEWSDESK_METRICS_TOKEN")
 
 # Retention (operations/retention.py): full article text, finished task rows, the delivery
 # log and the mail logs. The text must outlive the story window: clustering reads it.
-NEWSDESK_RETAIN_TEXT_DAYS = env_int("NEWSDESK_RETAIN_TEXT_DAYS", 30)
+NEWSDESK_RETAIN_TEXT_DAYS = env("NEWSDESK_RETAIN_TEXT_DAYS")
 if NEWSDESK_RETAIN_TEXT_DAYS * 24 <= NEWSDESK_STORY_WINDOW_HOURS:
     raise ImproperlyConfigured(
         f"NEWSDESK_RETAIN_TEXT_DAYS={NEWSDESK_RETAIN_TEXT_DAYS}: the text must be kept longer "
         f"than the story window (NEWSDESK_STORY_WINDOW_HOURS={NEWSDESK_STORY_WINDOW_HOURS}), "
         "since clustering compares it"
     )
-NEWSDESK_RETAIN_TASKS_DAYS = env_int("NEWSDESK_RETAIN_TASKS_DAYS", 1)
-NEWSDESK_RETAIN_FAILED_TASKS_DAYS = env_int("NEWSDESK_RETAIN_FAILED_TASKS_DAYS", 7)
-NEWSDESK_RETAIN_DELIVERIES_DAYS = env_int("NEWSDESK_RETAIN_DELIVERIES_DAYS", 14)
+NEWSDESK_RETAIN_TASKS_DAYS = env("NEWSDESK_RETAIN_TASKS_DAYS")
+NEWSDESK_RETAIN_FAILED_TASKS_DAYS = env("NEWSDESK_RETAIN_FAILED_TASKS_DAYS")
+NEWSDESK_RETAIN_DELIVERIES_DAYS = env("NEWSDESK_RETAIN_DELIVERIES_DAYS")
 if NEWSDESK_RETAIN_DELIVERIES_DAYS <= 7:
     raise ImproperlyConfigured(
         f"NEWSDESK_RETAIN_DELIVERIES_DAYS={NEWSDESK_RETAIN_DELIVERIES_DAYS}: deliveries must "
         "be kept longer than a week, the longest an edition takes new subscribers"
     )
-NEWSDESK_RETAIN_LOGS_DAYS = env_int("NEWSDESK_RETAIN_LOGS_DAYS", 30)
+NEWSDESK_RETAIN_LOGS_DAYS = env("NEWSDESK_RETAIN_LOGS_DAYS")
 
-NEWSDESK_LOG_FORMAT = os.environ.get("NEWSDESK_LOG_FORMAT", "plain").strip().lower() or "plain"
+NEWSDESK_LOG_FORMAT = env("NEWSDESK_LOG_FORMAT").lower()
 if NEWSDESK_LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(
         f"NEWSDESK_LOG_FORMAT={NEWSDESK_LOG_FORMAT!r}: expected 'plain' or 'json'"
@@ -441,7 +405,7 @@ LOG_FORMATTERS = {
 # INFO summarises (a line per poll round, per digest run that did something); DEBUG has the
 # details, among them django.tasks' two lines per task (started, finished: failures stay
 # at ERROR). The worker sets django.tasks' level itself, so a filter holds them back.
-NEWSDESK_LOG_LEVEL = os.environ.get("NEWSDESK_LOG_LEVEL", "INFO").upper()
+NEWSDESK_LOG_LEVEL = env("NEWSDESK_LOG_LEVEL").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk import settings_table
 from newsdesk.core.metrics import start_afresh_when_alone
 from newsdesk.core.private_files import write_private
 from newsdesk.processes import ProcessGroup, newsdesk_command
@@ -32,8 +33,8 @@ class Command(BaseCommand):
     help = "Run Newsdesk against the built-in publisher simulator (no internet needed)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default=settings_table.env("HOST"))
+        parser.add_argument("--port", type=int, default=settings_table.env("PORT"))
         parser.add_argument(
             "--simulator-port", type=int, default=None,
             help="The simulator's port (default: a free one, kept in var/demo-PORT/).",
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         from newsdesk import simulator
 
         port = options["port"]
-        var = Path(os.environ.get("NEWSDESK_VAR_DIR") or Path.cwd() / "var" / f"demo-{port}")
+        var = Path(settings_table.env("NEWSDESK_VAR_DIR") or Path.cwd() / "var" / f"demo-{port}")
         var = var.resolve()
         var.mkdir(parents=True, exist_ok=True)
         sim_port = simulator_port(var, options["simulator_port"])
@@ -67,7 +68,7 @@ class Command(BaseCommand):
             "NEWSDESK_BASE_URL": base_url,
         }
         replace_private(var / "demo.env", "".join(f"{k}={v}\n" for k, v in env.items()))
-        password = os.environ.get("NEWSDESK_ADMIN_PASSWORD") or admin_password(var)
+        password = settings_table.env("NEWSDESK_ADMIN_PASSWORD") or admin_password(var)
         opml = var / "simulator.opml"
         opml.write_text(simulator.opml(port=sim_port), encoding="utf-8")
         self.stdout.write(

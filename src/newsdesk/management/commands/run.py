@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.core.metrics import start_afresh_when_alone
 from newsdesk.management.commands.serve import gunicorn_argv
 from newsdesk.processes import ProcessGroup, newsdesk_command
+from newsdesk.settings_table import env
 
 DEFAULT_SOURCES = Path(__file__).resolve().parents[2] / "data" / "default-sources.opml"
 
@@ -42,12 +43,12 @@ def prepare(opml: Path, stdout) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     User = get_user_model()
     if not User.objects.filter(is_superuser=True).exists():
-        password = os.environ.get("NEWSDESK_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        password = env("NEWSDESK_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         check_admin_password(password)
         User.objects.create_superuser("admin", "", password)
         shown = (
             "from NEWSDESK_ADMIN_PASSWORD"
-            if os.environ.get("NEWSDESK_ADMIN_PASSWORD")
+            if env("NEWSDESK_ADMIN_PASSWORD")
             else password
         )
         stdout.write(
@@ -65,7 +66,7 @@ def run_desk(host: str, port: int, stdout, extra_env: dict | None = None) -> int
         f"Newsdesk on {settings.NEWSDESK_BASE_URL} (listening on {host}:{port}); Ctrl-C stops it."
     )
     group = ProcessGroup(on_start=start_afresh_when_alone)
-    group.add("web", gunicorn_argv(host, port, int(os.environ.get("WEB_WORKERS", "2"))), extra_env)
+    group.add("web", gunicorn_argv(host, port, env("WEB_WORKERS")), extra_env)
     group.add("worker", newsdesk_command("worker"), extra_env)
     group.add("scheduler", newsdesk_command("scheduler"), extra_env)
     return group.run()
@@ -75,8 +76,8 @@ class Command(BaseCommand):
     help = "Run the web server, the task worker and the scheduler together."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default=env("HOST"))
+        parser.add_argument("--port", type=int, default=env("PORT"))
         parser.add_argument(
             "--sources",
             type=Path,

@@ -1,6 +1,5 @@
 """`newsdesk serve`: the web server alone (gunicorn, static files by WhiteNoise)."""
 
-import os
 
 from django.conf import settings
 from django.core.management import call_command
@@ -9,6 +8,7 @@ from django.core.management.base import BaseCommand
 from newsdesk.core.client_address import trusted_proxy_networks
 from newsdesk.core.metrics import start_afresh_when_alone
 from newsdesk.processes import ProcessGroup
+from newsdesk.settings_table import env
 
 
 def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
@@ -42,9 +42,9 @@ class Command(BaseCommand):
     help = "Serve the site and the admin with gunicorn."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument("--host", default=env("HOST"))
+        parser.add_argument("--port", type=int, default=env("PORT"))
+        parser.add_argument("--workers", type=int, default=env("WEB_WORKERS"))
 
     def handle(self, *args, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
