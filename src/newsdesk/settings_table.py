@@ -40,7 +40,7 @@ def _group(title: str, *settings: Setting) -> list[Setting]:
 
 S = Setting
 SITE = "the site"
-NEWSLETTER = "newsletter (docs/newsletter.md explains them)"
+NEWSLETTER = "newsletter"
 TESTS = "set by the test suite"
 
 SETTINGS: tuple[Setting, ...] = (
