@@ -300,3 +300,12 @@ def test_every_action_is_in_the_read_only_log(event, editor_client, editor):
     detail = editor_client.get(f"/admin/stories/editoraction/{action.pk}/change/")
     assert detail.status_code == 200 and 'name="summary"' not in detail.content.decode()
     assert editor_client.get("/admin/stories/editoraction/add/").status_code == 403
+
+
+def test_the_desk_speaks_german(event, editor_client):
+    quake = event("quake-a1", 0)
+    assign.assign_articles([quake.pk])
+    page = editor_client.get(desk_url(story_of(quake)), HTTP_ACCEPT_LANGUAGE="de")
+    text = page.content.decode()
+    assert "Hauptartikel und Schlagzeile" in text and "Verschieben nach" in text
+    assert "Lead article and headline" not in text

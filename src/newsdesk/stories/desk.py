@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from newsdesk.stories import assign
 from newsdesk.stories.models import EditorAction, Story, StoryArticle
@@ -109,12 +110,11 @@ def move_article(editor, article_id: int, target: Story | None) -> EditorAction:
                 merged_into=target, merged_at=timezone.now()
             )
         _refresh(source, target)
-        summary = _("Moved “%(article)s” from story %(source)s to %(new)s story %(target)s.") % {
-            "article": membership.article.title,
-            "source": source.pk,
-            "new": _("the new") if created else _("the"),
-            "target": target.pk,
-        }
+        summary = (
+            _("Moved “%(article)s” from story %(source)s to the new story %(target)s.")
+            if created
+            else _("Moved “%(article)s” from story %(source)s to story %(target)s.")
+        ) % {"article": membership.article.title, "source": source.pk, "target": target.pk}
         action = log_action(
             editor, EditorAction.Kind.MOVE, source, summary, other_story=target,
             articles=moved, new_story=created,
@@ -261,8 +261,12 @@ def _undo_merge(action: EditorAction):
     ).update(merged_into=folded)
     Story.objects.filter(pk__in=[folded.pk, survivor.pk]).update(kept_apart=True)
     _refresh(folded, survivor)
-    summary = _(
-        "Undid the merge of story %(story)s into story %(target)s: %(count)s articles went back."
+    summary = ngettext(
+        "Undid the merge of story %(story)s into story %(target)s: %(count)d article went "
+        "back.",
+        "Undid the merge of story %(story)s into story %(target)s: %(count)d articles went "
+        "back.",
+        count,
     ) % {"story": folded.pk, "target": survivor.pk, "count": count}
     return summary, survivor
 
@@ -289,8 +293,9 @@ def _undo_split(action: EditorAction):
         kept_apart=bool(action.details.get("kept_apart"))
     )
     _refresh(original, *pieces)
-    summary = _("Undid the split of story %(story)s: %(count)s articles went back.") % {
-        "story": original.pk,
-        "count": count,
-    }
+    summary = ngettext(
+        "Undid the split of story %(story)s: %(count)d article went back.",
+        "Undid the split of story %(story)s: %(count)d articles went back.",
+        count,
+    ) % {"story": original.pk, "count": count}
     return summary, None
