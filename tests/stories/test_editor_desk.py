@@ -309,3 +309,17 @@ def test_the_desk_speaks_german(event, editor_client):
     text = page.content.decode()
     assert "Hauptartikel und Schlagzeile" in text and "Verschieben nach" in text
     assert "Lead article and headline" not in text
+
+
+def test_moving_the_editors_lead_away_hands_the_headline_back_to_the_engine(event, editor):
+    reports = [event("quake-a1", 0), event("quake-a2", 5), event("quake-a3", 10)]
+    assign.assign_articles([a.pk for a in reports])
+    story = story_of(reports[0])
+    desk.set_lead(editor, story, reports[2].pk, "Rescuers reach Chivay")
+    desk.move_article(editor, reports[2].pk, None)
+    story.refresh_from_db()
+    assert not story.headline_locked
+    assert story.headline_article_id in {reports[0].pk, reports[1].pk}
+    assert story.title in {reports[0].title, reports[1].title}
+    new = story_of(reports[2])
+    assert new.title == reports[2].title and not new.headline_locked

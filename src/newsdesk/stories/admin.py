@@ -145,8 +145,17 @@ class StoryAdmin(admin.ModelAdmin):
         edited = {"title", "headline_article"} & set(form.changed_data)
         if change and edited and "headline_locked" not in form.changed_data:
             obj.headline_locked = True
-        super().save_model(request, obj, form, change)
-        if change and form.changed_data:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # only what the editor changed: the counts and times the form showed may be stale
+        # by now (the clustering consumer refreshes stories as articles come)
+        many = {field.name for field in obj._meta.many_to_many}
+        fields = {name for name in form.changed_data if name not in many}
+        if fields:
+            fields |= {"headline_locked", "slug"}
+            obj.save(update_fields=sorted(fields))
+        if form.changed_data:
             kind = EditorAction.Kind.LEAD if edited else EditorAction.Kind.EDIT
             desk.log_action(
                 request.user if request else None, kind, obj,

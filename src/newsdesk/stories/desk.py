@@ -127,6 +127,7 @@ def set_lead(editor, story: Story, article_id: int, title: str) -> EditorAction:
     """Make ``article_id`` the story's lead and ``title`` its headline (the article's own
     title when empty); both are locked, so new coverage never changes them."""
     with transaction.atomic():
+        assign._lock()  # the consumer's refresh of this story must not overwrite the choice
         story = Story.objects.select_for_update().get(pk=story.pk)
         membership = story.memberships.select_related("article").filter(
             article_id=article_id
