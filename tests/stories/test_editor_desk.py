@@ -300,6 +300,9 @@ def test_every_action_is_in_the_read_only_log(event, editor_client, editor):
     detail = editor_client.get(f"/admin/stories/editoraction/{action.pk}/change/")
     assert detail.status_code == 200 and 'name="summary"' not in detail.content.decode()
     assert editor_client.get("/admin/stories/editoraction/add/").status_code == 403
+    log_url = editor_client.get(desk_url(story)).context["log_url"]
+    filtered = editor_client.get(log_url)
+    assert filtered.status_code == 200 and "Moved “" in filtered.content.decode()
 
 
 def test_the_desk_speaks_german(event, editor_client):
