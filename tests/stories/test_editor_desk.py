@@ -326,3 +326,29 @@ def test_moving_the_editors_lead_away_hands_the_headline_back_to_the_engine(even
     assert story.title in {reports[0].title, reports[1].title}
     new = story_of(reports[2])
     assert new.title == reports[2].title and not new.headline_locked
+
+
+def test_the_change_form_takes_only_a_lead_from_the_story_and_logs_the_edit(
+    event, editor_client,
+):
+    quake, launch = event("quake-a1", 0), event("launch-a1", 10)
+    assign.assign_articles([quake.pk, launch.pk])
+    story = story_of(quake)
+    change = f"/admin/stories/story/{story.pk}/change/"
+    token = str(editor_client.get(change).context["csrf_token"])
+    form = {"csrfmiddlewaretoken": token, "title": "Quake in Peru", "excerpt": story.excerpt,
+            "language": story.language, "image_url": story.image_url,
+            "topics": list(story.topics.values_list("pk", flat=True)),
+            "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0}
+    refused = editor_client.post(change, {**form, "headline_article": launch.pk})
+    assert refused.status_code == 200
+    assert "move it here on the desk first" in refused.content.decode()
+    story.refresh_from_db()
+    assert story.title == quake.title and not EditorAction.objects.exists()
+
+    saved = editor_client.post(change, {**form, "headline_article": quake.pk})
+    assert saved.status_code == 302
+    story.refresh_from_db()
+    assert story.title == "Quake in Peru" and story.headline_locked
+    action = EditorAction.objects.get()
+    assert action.kind == EditorAction.Kind.LEAD and action.details["fields"] == ["title"]

@@ -77,12 +77,26 @@ class StoryStateFilter(admin.SimpleListFilter):
         return queryset.filter(article_count__gt=0, merged_into__isnull=True)
 
 
+class StoryForm(forms.ModelForm):
+    def clean_headline_article(self):
+        article = self.cleaned_data.get("headline_article")
+        if article is not None and self.instance.pk and not self.instance.memberships.filter(
+            article=article
+        ).exists():
+            raise forms.ValidationError(
+                _("The lead must be one of this story's articles; move it here on the desk "
+                  "first.")
+            )
+        return article
+
+
 def rounded_score(story: Story) -> str:
     return f"{story.score:.2f}"
 
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
+    form = StoryForm
     list_display = [
         "title",
         "publisher_count",

@@ -165,7 +165,6 @@ def merge(editor, story: Story, target: Story) -> EditorAction:
             raise DeskError(_("Only stories that were not merged already can be merged."))
         articles = list(story.memberships.values_list("article_id", flat=True))
         shells = list(Story.objects.filter(merged_into=story).values_list("pk", flat=True))
-        kept_apart = {str(story.pk): story.kept_apart, str(target.pk): target.kept_apart}
         assign.merge_stories(story.pk, target.pk)
         _refresh(target)
         summary = _("Merged story %(story)s (“%(title)s”) into story %(target)s.") % {
@@ -175,7 +174,7 @@ def merge(editor, story: Story, target: Story) -> EditorAction:
         }
         action = log_action(
             editor, EditorAction.Kind.MERGE, story, summary, other_story=target,
-            articles=articles, shells=shells, kept_apart=kept_apart,
+            articles=articles, shells=shells,
         )
         _clustering_changed()
     return action
