@@ -1,9 +1,11 @@
 """Stories: every publisher's coverage of one event, and which articles are copies."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from newsdesk.articles.models import Article
 from newsdesk.sources.models import Publisher, Topic
@@ -123,3 +125,65 @@ class PreparedArticle(models.Model):
 
     def __str__(self) -> str:
         return f"prepared terms of article {self.article_id}"
+
+
+class EditorAction(models.Model):
+    """One change an editor made to stories on the desk (``stories.desk``): who, what, when.
+
+    ``details`` keeps what an undo needs: for a merge, the articles the folded story held
+    (and the shells that pointed at it); for a split, which article went to which new
+    story and the story's flags before. An action is undone at most once (``undone_by``).
+    """
+
+    class Kind(models.TextChoices):
+        MOVE = "move", _("move an article")
+        LEAD = "lead", _("lead and headline")
+        MERGE = "merge", _("merge")
+        SPLIT = "split", _("split")
+        UNDO = "undo", _("undo")
+        EDIT = "edit", _("edit")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("editor"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # the name as it was, should the account be deleted later
+    editor_name = models.CharField(_("editor's name"), max_length=150, blank=True)
+    kind = models.CharField(_("action"), max_length=10, choices=Kind.choices)
+    story = models.ForeignKey(
+        Story,
+        verbose_name=_("story"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="editor_actions",
+    )
+    other_story = models.ForeignKey(
+        Story,
+        verbose_name=_("other story"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.TextField(_("what"))
+    details = models.JSONField(default=dict, blank=True)
+    undone_by = models.OneToOneField(
+        "self",
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="undoes",
+    )
+
+    class Meta:
+        verbose_name = _("editor action")
+        verbose_name_plural = _("editor actions")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -12,6 +12,10 @@ page, `/?cursor=...` another), the interface language, and, with optional servic
 declared, the visitor's consent choice (not the raw Cookie header, which a client can
 fill with anything). Parameters a page does not use are removed from the request before
 the view sees it, so the page rendered and the key agree (no stray `cb=` in its links).
+
+Staff requests (``staff.site.is_staff_request``) bypass the cache both ways: they are
+never served a cached page and their page is never stored, since it carries the
+editor's desk link; it is marked private, so no cache downstream keeps it either.
 """
 
 import hashlib
@@ -25,6 +29,7 @@ from django.core.cache import caches
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.cache import (
+    add_never_cache_headers,
     get_max_age,
     has_vary_header,
     patch_response_headers,
@@ -35,6 +40,7 @@ from django.utils.http import parse_http_date_safe, split_directive_names
 from newsdesk.consent.services import declared_services
 from newsdesk.consent.state import current_consent
 from newsdesk.core import metrics
+from newsdesk.staff.site import is_staff_request
 
 PAGE_CACHE = "pages"
 KEY_PREFIX = "newsdesk-page"
@@ -141,6 +147,10 @@ def public_page(view=None, *, params: Iterable[str] = ()):
     def wrapped(request, *args, **kwargs):
         keep_used_parameters(request, used)
         seconds = cache_seconds()
+        if is_staff_request(request):
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)  # private: it shows staff controls
+            return response
         if seconds <= 0 or request.method not in ("GET", "HEAD"):
             response = view(request, *args, **kwargs)
             vary_on_consent(response)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from newsdesk.consent.services import declared_services
 from newsdesk.sources.models import Publisher, Topic
+from newsdesk.staff.site import is_staff_request
 from newsdesk.stories.models import Story
 
 from . import listing, presentation
@@ -218,6 +219,10 @@ def story_page(request, story_id: int, slug: str = ""):
         "timeline": presentation.timeline(coverage),
         "topics": story.topics.order_by("name"),
         "related": related_stories(story),
+        # staff only: their requests bypass the page cache (caching.public_page)
+        "desk_url": reverse("admin:stories_story_desk", args=[story.pk])
+        if is_staff_request(request)
+        else "",
     }
     return render(request, "web/story.html", context)
 
