@@ -9,8 +9,6 @@
   in with the password alone.
 """
 
-from django.conf import settings
-from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
@@ -111,16 +109,3 @@ class StaffAdminSite(AdminSite):
         response = render(request, "staff/login_throttled.html", context, status=429)
         response["Retry-After"] = str(seconds)
         return response
-
-
-def is_staff_request(request) -> bool:
-    """Whether the request comes from someone the admin would let in (staff, with the
-    second factor done). Public pages ask this to bypass the page cache for staff.
-
-    Without a session cookie nobody is logged in: the session is not read then, so
-    anonymous visitors' pages do not come to vary on the Cookie header by this question.
-    """
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return False
-    user = getattr(request, "user", None)
-    return user is not None and admin.site.has_permission(request)

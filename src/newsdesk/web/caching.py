@@ -13,7 +13,7 @@ declared, the visitor's consent choice (not the raw Cookie header, which a clien
 fill with anything). Parameters a page does not use are removed from the request before
 the view sees it, so the page rendered and the key agree (no stray `cb=` in its links).
 
-Staff requests (``staff.site.is_staff_request``) bypass the cache both ways: they are
+Staff requests (``core.staff_requests.is_staff_request``) bypass the cache both ways: they are
 never served a cached page and their page is never stored, since it carries the
 editor's desk link; it is marked private, so no cache downstream keeps it either.
 """
@@ -40,7 +40,7 @@ from django.utils.http import parse_http_date_safe, split_directive_names
 from newsdesk.consent.services import declared_services
 from newsdesk.consent.state import current_consent
 from newsdesk.core import metrics
-from newsdesk.staff.site import is_staff_request
+from newsdesk.core.staff_requests import is_staff_request
 
 PAGE_CACHE = "pages"
 KEY_PREFIX = "newsdesk-page"

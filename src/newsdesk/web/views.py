@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsdesk.consent.services import declared_services
+from newsdesk.core.staff_requests import is_staff_request
 from newsdesk.sources.models import Publisher, Topic
-from newsdesk.staff.site import is_staff_request
 from newsdesk.stories.models import Story
 
 from . import listing, presentation
