@@ -35,13 +35,13 @@ def test_card_shows_full_headline_original_publisher_count_and_when_first_report
 ):
     with time_machine.travel(NOW, tick=False):
         article = make_article(
-            publishers["harbour"], LONG_TITLE, published_at=NOW - timedelta(hours=5)
+            publishers["harbour"], LONG_TITLE, published_at=NOW - timedelta(hours=2, minutes=10)
         )
         other = make_article(publishers["valley"], "Bridge vote: what changes for commuters")
         story = make_story(
             article,
             other,
-            first_seen_at=NOW - timedelta(hours=2, minutes=10),
+            first_seen_at=NOW - timedelta(hours=2),  # we saw it after it was published
             last_updated_at=NOW - timedelta(minutes=3),
         )
         html = page_html(client.get(reverse("web:front")))

@@ -8,9 +8,10 @@ linked to its report. Nothing comes from a publisher set to headlines only, nor 
 article whose robots rules forbid snippets (nosnippet, max-snippet:0).
 
 What one article shows stays within the per-article excerpt limit
-(NEWSDESK_EXCERPT_CHARS, or the article's max-snippet when smaller): quotes that are not
-already part of its excerpt take at most half of it, and the story page shortens that
-article's excerpt by what they take (`Brief.excerpt_room`).
+(NEWSDESK_EXCERPT_CHARS, or the article's max-snippet when smaller): a quote already
+part of the article's excerpt costs nothing; any other takes its length from the limit,
+and the story page shortens that article's excerpt to what is left (`Brief.excerpt_room`,
+possibly nothing: the reader then reads that article's words in the brief).
 
 Sentences are cut by articles.excerpt.sentence_ends, the same language-aware splitter
 that ends every excerpt (abbreviations such as "Dr." or "z. B.", open quotations), so a
@@ -93,7 +94,8 @@ def sentences(text: str, language: str) -> list[str]:
 
 
 def _words(text: str) -> set[str]:
-    return {word.lower() for word in _WORD.findall(text)}
+    """The sentence's words longer than 3 letters (short ones are mostly "the", "und")."""
+    return {word.lower() for word in _WORD.findall(text) if len(word) > 3}
 
 
 def _near_repeat(words: set[str], chosen: list[set[str]]) -> bool:
@@ -142,7 +144,7 @@ def story_brief(articles: list[Article], excerpts: dict[int, str], excerpt_chars
             continue
         excerpt = excerpts.get(article.pk, "")
         cost = 0 if sentence in excerpt else len(sentence) + 1
-        if quoted[article.pk] + cost > article_limit(article, excerpt_chars) // 2:
+        if quoted[article.pk] + cost > article_limit(article, excerpt_chars):
             continue
         quoted[article.pk] += cost
         per_publisher[article.publisher_id] += 1

@@ -56,8 +56,11 @@ class StoryCard:
 
     @property
     def first_reported(self):
-        """When the story was first reported (its earliest article), not its last update."""
-        return self.story.first_seen_at
+        """When the story was first reported, not its last update: when its original
+        report was published, unless that claims to be later than we first saw it."""
+        if self.lead is None:
+            return self.story.first_seen_at
+        return min(self.lead.published_at, self.story.first_seen_at)
 
 
 def listing_queryset(queryset=None):

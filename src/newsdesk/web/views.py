@@ -239,6 +239,7 @@ def story_page(request, story_id: int, slug: str = ""):
         "brief": brief,
         "glance": coverage_glance(articles, desk_label_values()),
         "page_now": timezone.now(),
+        "first_reported": min(story.first_seen_at, *(a.published_at for a in articles)),
         "coverage": coverage,
         "timeline": presentation.timeline(coverage),
         "topics": story.topics.order_by("name"),
