@@ -27,10 +27,13 @@ NORTH_TEXT = (
 
 
 def bridge_story(publishers, **fields_by_name):
+    harbour_fields = {
+        "excerpt": "Porthaven council approved the Kestrel Bridge repair on Tuesday.",
+        **fields_by_name.get("harbour", {}),
+    }
     harbour = make_article(
-        publishers["harbour"], "Bridge repair approved", text=HARBOUR_TEXT,
-        excerpt="Porthaven council approved the Kestrel Bridge repair on Tuesday.",
-        language="en", **fields_by_name.get("harbour", {}),
+        publishers["harbour"], "Bridge repair approved", text=HARBOUR_TEXT, language="en",
+        **harbour_fields,
     )
     valley = make_article(
         publishers["valley"], "Valley reacts", text=VALLEY_TEXT,

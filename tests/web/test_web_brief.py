@@ -6,7 +6,6 @@ import re
 
 import pytest
 from brief_builders import HARBOUR_TEXT, bridge_story
-from django.test import override_settings
 from web_builders import make_article, make_story, page_html
 
 from newsdesk.web import presentation
@@ -98,10 +97,24 @@ def test_max_snippet_zero_forbids_quotes_and_a_small_one_bounds_them(publishers)
             assert len(quote.text) <= 120
 
 
+FIRST_FACTS = (
+    "The council voted 7 to 2 to spend 14 million crowns on new cables for the Kestrel Bridge."
+)
+MAYOR = "Mayor Anna Lind said work would begin in March and take about 18 months."
+
+
 @pytest.mark.django_db
-@override_settings(NEWSDESK_EXCERPT_CHARS=300)
-def test_excerpt_and_quotes_of_one_article_stay_within_the_excerpt_limit(client, publishers):
-    story = bridge_story(publishers)
+@pytest.mark.parametrize(
+    ("harbour_excerpt", "limit"),
+    [(None, 300), (FIRST_FACTS, 300), (FIRST_FACTS, 150), (MAYOR, 120)],
+    ids=["lead", "facts first", "facts first, small limit", "quoted excerpt, small limit"],
+)
+def test_excerpt_and_quotes_of_one_article_stay_within_the_excerpt_limit(
+    client, publishers, settings, harbour_excerpt, limit
+):
+    settings.NEWSDESK_EXCERPT_CHARS = limit
+    fields = {"harbour": {"excerpt": harbour_excerpt}} if harbour_excerpt else {}
+    story = bridge_story(publishers, **fields)
 
     html = page_html(client.get(story.get_absolute_url()))
 
@@ -114,7 +127,7 @@ def test_excerpt_and_quotes_of_one_article_stay_within_the_excerpt_limit(client,
         excerpt = re.search(r'<p class="excerpt"[^>]*>([^<]*)</p>', item)
         excerpt = excerpt.group(1) if excerpt else ""
         extra = sum(len(text) for cited, text in quotes if cited == url and text not in excerpt)
-        assert len(excerpt) + extra <= 300
+        assert len(excerpt) + extra <= limit
     # Each quote is attributed and links to its report.
     for url, _text in quotes:
         assert f'<a class="quote-source" href="{url}" rel="noopener noreferrer">' in brief

@@ -8,10 +8,11 @@ linked to its report. Nothing comes from a publisher set to headlines only, nor 
 article whose robots rules forbid snippets (nosnippet, max-snippet:0).
 
 What one article shows stays within the per-article excerpt limit
-(NEWSDESK_EXCERPT_CHARS, or the article's max-snippet when smaller): a quote already
-part of the article's excerpt costs nothing; any other takes its length from the limit,
-and the story page shortens that article's excerpt to what is left (`Brief.excerpt_room`,
-possibly nothing: the reader then reads that article's words in the brief).
+(NEWSDESK_EXCERPT_CHARS, or the article's max-snippet when smaller). Quotes that are all
+part of the article's excerpt show nothing more. Once one is not, all of the article's
+quotes count against the limit, and the story page cuts that article's excerpt to whole
+sentences in what is left (`Brief.excerpt_room`, `excerpt_within`; possibly nothing: the
+reader then reads that article's words in the brief).
 
 Sentences are cut by articles.excerpt.sentence_ends, the same language-aware splitter
 that ends every excerpt (abbreviations such as "Dr." or "z. B.", open quotations), so a
@@ -134,7 +135,7 @@ def story_brief(articles: list[Article], excerpts: dict[int, str], excerpt_chars
     candidates.sort(key=lambda candidate: candidate[0])
     brief = Brief()
     per_publisher: dict[int, int] = defaultdict(int)
-    quoted: dict[int, int] = defaultdict(int)
+    quoted: dict[int, list[str]] = defaultdict(list)
     chosen_words: list[set[str]] = []
     for _rank, sentence, article, shared_by in candidates:
         if per_publisher[article.publisher_id] >= MAX_PER_PUBLISHER:
@@ -142,11 +143,14 @@ def story_brief(articles: list[Article], excerpts: dict[int, str], excerpt_chars
         words = _words(sentence)
         if _near_repeat(words, chosen_words):
             continue
-        excerpt = excerpts.get(article.pk, "")
-        cost = 0 if sentence in excerpt else len(sentence) + 1
-        if quoted[article.pk] + cost > article_limit(article, excerpt_chars):
+        room = _excerpt_room(
+            [*quoted[article.pk], sentence],
+            excerpts.get(article.pk, ""),
+            article_limit(article, excerpt_chars),
+        )
+        if room is not None and room < 0:
             continue
-        quoted[article.pk] += cost
+        quoted[article.pk].append(sentence)
         per_publisher[article.publisher_id] += 1
         chosen_words.append(words)
         brief.quotes.append(Quote(sentence, article, shared_by))
@@ -154,9 +158,25 @@ def story_brief(articles: list[Article], excerpts: dict[int, str], excerpt_chars
             break
     if len(brief.quotes) < MIN_QUOTES:
         return Brief()
-    brief.excerpt_room = {
-        pk: article_limit(next(a for a in articles if a.pk == pk), excerpt_chars) - used
-        for pk, used in quoted.items()
-        if used
-    }
+    for article in articles:
+        limit = article_limit(article, excerpt_chars)
+        room = _excerpt_room(quoted.get(article.pk, []), excerpts.get(article.pk, ""), limit)
+        if room is not None:
+            brief.excerpt_room[article.pk] = room
     return brief
+
+
+def _excerpt_room(quotes: list[str], excerpt: str, limit: int) -> int | None:
+    """What the article's quotes leave of its limit to its excerpt: None when they are
+    all part of the excerpt (it shows nothing more), negative when they do not fit."""
+    if all(quote in excerpt for quote in quotes):
+        return None
+    return limit - sum(len(quote) + 1 for quote in quotes)
+
+
+def excerpt_within(excerpt: str, room: int, language: str = "") -> str:
+    """The excerpt's opening whole sentences that fit in `room` characters ('' if none)."""
+    if len(excerpt) <= room:
+        return excerpt
+    fitting = [end for end in sentence_ends(excerpt, language) if end <= room]
+    return excerpt[: fitting[-1]].strip() if fitting else ""

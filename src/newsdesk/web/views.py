@@ -16,7 +16,7 @@ from newsdesk.sources.models import Publisher, Topic
 from newsdesk.stories.models import Story
 
 from . import listing, presentation
-from .brief import story_brief
+from .brief import excerpt_within, story_brief
 from .caching import public_page
 from .glance import coverage_glance, desk_label_values
 from .images import proxied_url
@@ -218,7 +218,7 @@ def story_page(request, story_id: int, slug: str = ""):
         if item.article.pk in brief.excerpt_room:
             # Its quotes in the brief and its excerpt together stay within the limit.
             room = brief.excerpt_room[item.article.pk]
-            item.excerpt = presentation.bounded_excerpt(item.excerpt, room) if room > 0 else ""
+            item.excerpt = excerpt_within(item.excerpt, room, item.article.language)
     card = presentation.story_card(story)
     if card.lead is not None and card.lead.pk in excerpts:
         card.excerpt = next(i.excerpt for i in coverage if i.article.pk == card.lead.pk)
