@@ -153,3 +153,18 @@ def test_only_the_sites_own_widths_are_served(client, image_host):
     assert ImageHost.hits == []
     with pytest.raises(ValueError, match="scales only to"):
         proxied_url(f"{image_host}/big.jpg", width=241)
+
+
+def test_an_image_claiming_too_many_pixels_is_passed_on_unchanged():
+    import struct
+    import zlib
+
+    from newsdesk.web.images import scaled_image
+
+    # A PNG header claiming 20,000 x 20,000 pixels (400 million) over a few bytes of data.
+    header = struct.pack(">IIBBBBB", 20_000, 20_000, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + header
+    ihdr = struct.pack(">I", len(header)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    bomb = PNG[:8] + ihdr + PNG[8 + 25 :]
+
+    assert scaled_image("image/png", bomb, 240) == ("image/png", bomb)

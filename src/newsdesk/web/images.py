@@ -28,7 +28,8 @@ __all__ = ["image_proxy", "proxied_url", "sniff_image_type"]
 
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT_S = 10
-# Pillow refuses (DecompressionBombError) images over twice this many pixels.
+# Larger images are passed on unscaled rather than decoded (a 5 MB PNG can claim
+# hundreds of millions of pixels); Pillow's own bomb guard is set to the same bound.
 MAX_PIXELS = 40_000_000
 WEBP_QUALITY = 78
 KEEP_SECONDS = 7 * 24 * 3600
@@ -86,9 +87,9 @@ def scaled_image(mime_type: str, body: bytes, width: int) -> tuple[str, bytes]:
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(io.BytesIO(body)) as image:
-            if image.width <= width:
-                return mime_type, body
+        with Image.open(io.BytesIO(body)) as image:  # reads the header only
+            if image.width <= width or image.width * image.height > MAX_PIXELS:
+                return mime_type, body  # small enough, or too big to decode safely
             image.draft("RGB", (width, width * 4))  # JPEG: decode at a smaller scale
             image = ImageOps.exif_transpose(image)
             if image.mode not in ("RGB", "RGBA"):
