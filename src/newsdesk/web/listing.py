@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import prefetch_related_objects
+
 from newsdesk.sources.models import Topic
 from newsdesk.stories.languages import language_name, story_language_codes
 from newsdesk.stories.models import Story
@@ -60,17 +62,24 @@ def _ranked(queryset):
 def front_sections(language: str, shown: set[int]) -> list[Section]:
     """Each top-level topic's best-ranked stories not already shown above (`shown`, the
     ids of the top stories; extended with every story a section takes)."""
-    sections = []
-    desk = glance.desk_label_values()
+    chosen = []
     topics = Topic.objects.filter(parent=None).order_by("name")[:FRONT_SECTIONS]
     for topic in topics:
         stories = visible_stories(language).filter(topics=topic).exclude(pk__in=list(shown))
-        stories = presentation.listing_queryset(_ranked(stories))[:FRONT_SECTION_STORIES]
-        cards = [presentation.story_card(story, desk) for story in stories]
-        shown.update(card.story.pk for card in cards)
-        if cards:
-            sections.append(Section(topic, cards))
-    return sections
+        stories = presentation.listing_queryset(_ranked(stories), with_publishers=False)
+        stories = list(stories[:FRONT_SECTION_STORIES])
+        shown.update(story.pk for story in stories)
+        if stories:
+            chosen.append((topic, stories))
+    # One query for every section's publishers (and one for their labels).
+    prefetch_related_objects(
+        [story for _topic, stories in chosen for story in stories], presentation.card_publishers()
+    )
+    desk = glance.desk_label_values()
+    return [
+        Section(topic, [presentation.story_card(story, desk) for story in stories])
+        for topic, stories in chosen
+    ]
 
 
 def story_languages() -> list[tuple[str, str]]:

@@ -63,22 +63,24 @@ class StoryCard:
         return min(self.lead.published_at, self.story.first_seen_at)
 
 
-def listing_queryset(queryset=None):
-    """Stories ready to become cards: publishers and the headline article fetched at once."""
+def card_publishers() -> Prefetch:
+    """A card's shown publishers with their labels (for the one-side flag), by name."""
+    return Prefetch(
+        "publishers",
+        queryset=Publisher.objects.filter(excluded=False).prefetch_related("labels").order_by("name"),
+    )
+
+
+def listing_queryset(queryset=None, *, with_publishers: bool = True):
+    """Stories ready to become cards: publishers and the headline article fetched at once
+    (with_publishers=False leaves the publishers to one prefetch over several lists)."""
     queryset = Story.objects.visible() if queryset is None else queryset
-    return (
+    queryset = (
         queryset.select_related("headline_article__publisher")
         # Cards never show the full text; leaving it out keeps list queries small.
         .defer("headline_article__text", "headline_article__keywords", "excerpt")
-        .prefetch_related(
-            Prefetch(
-                "publishers",
-                queryset=Publisher.objects.filter(excluded=False)
-                .prefetch_related("labels")
-                .order_by("name"),
-            )
-        )
     )
+    return queryset.prefetch_related(card_publishers()) if with_publishers else queryset
 
 
 def lead_article(story: Story) -> Article | None:
