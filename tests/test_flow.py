@@ -46,7 +46,7 @@ def test_polling_the_simulator_builds_a_front_page_of_stories(followed, client):
     page = client.get("/").content.decode()
     stories = Story.objects.visible()
     assert stories.count() >= 3
-    publishers_shown = set(re.findall(r"Read more at ([^<]+)<", page))
+    publishers_shown = set(re.findall(r'<span class="source">([^<]+)</span>', page))
     assert len(publishers_shown) >= 3, publishers_shown
     # Publishers are named as their pages declare, not after the feed they came from.
     assert "Meridian Wire" in publishers_shown, publishers_shown

@@ -142,7 +142,7 @@ def test_pages_work_without_javascript(chromium, live_server, site):
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Older →").click()
+    page.get_by_role("link", name="More top stories →").click()
     assert "cursor=" in page.url
     page.get_by_role("searchbox", name="Search stories").fill("bridge")
     page.get_by_role("button", name="Search", exact=True).first.click()

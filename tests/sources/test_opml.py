@@ -128,3 +128,15 @@ def test_windows_1252_file_declared_as_such_is_read():
 
 def test_a_subscription_list_with_no_feeds_is_empty():
     assert parse_opml(b'<opml version="2.0"><head/><body></body></opml>') == []
+
+
+def test_label_attributes_label_the_publisher_and_survive_export():
+    body = (
+        b'<opml version="2.0"><body><outline text="Herald" xmlUrl="https://herald.example/rss"'
+        b' label-Country=" NM " label-lean="centre" label-empty=""/></body></opml>'
+    )
+
+    feeds = parse_opml(body)
+
+    assert feeds[0].labels == {"country": "NM", "lean": "centre"}
+    assert parse_opml(export_opml(feeds, "Desk"))[0].labels == feeds[0].labels

@@ -144,3 +144,20 @@ def test_the_last_error_is_shown_whole_from_the_list_and_as_an_action(admin_clie
     action = admin_client.post("/admin/sources/source/", {
         "action": "show_last_error", "_selected_action": [broken.pk]})
     assert error in action.content.decode()
+
+
+def test_publishers_are_labelled_in_the_admin(admin_client):
+    from newsdesk.sources.models import Publisher, PublisherLabel
+
+    publisher = Publisher.objects.create(name="Harbour Herald", slug="hh", domain="hh.example")
+    url = f"/admin/sources/publisher/{publisher.pk}/change/"
+    assert "Publisher labels" in admin_client.get(url).content.decode()
+
+    response = admin_client.post(url, {
+        "name": "Harbour Herald", "slug": "hh", "domain": "hh.example",
+        "labels-TOTAL_FORMS": "1", "labels-INITIAL_FORMS": "0",
+        "labels-0-name": " Country ", "labels-0-value": "NM",
+    })
+
+    assert response.status_code == 302
+    assert list(PublisherLabel.objects.values_list("name", "value")) == [("country", "NM")]

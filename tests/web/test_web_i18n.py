@@ -16,13 +16,17 @@ LOCALE = Path(newsdesk.__file__).parent / "locale"
 @pytest.mark.django_db
 def test_german_visitors_get_the_german_interface_and_dates(client, publishers):
     when = timezone.make_aware(datetime(2026, 3, 14, 9, 30))
-    make_story(make_article(publishers["harbour"], "Bridge approved", published_at=when))
+    story = make_story(
+        make_article(publishers["harbour"], "Bridge approved", published_at=when),
+        first_seen_at=when,
+    )
 
     html = page_html(client.get("/", headers={"Accept-Language": "de"}))
+    story_html = page_html(client.get(story.get_absolute_url(), headers={"Accept-Language": "de"}))
 
     assert '<html lang="de">' in html
     assert "Zum Inhalt springen" in html and "Top-Meldungen" in html
-    assert "Weiterlesen bei Harbour Herald" in html
+    assert "Weiterlesen bei Harbour Herald" in story_html
     assert "14. März 2026" in html
 
 

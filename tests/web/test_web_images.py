@@ -1,6 +1,7 @@
 """The image proxy: only signed URLs, through the guarded client, real images only, cached."""
 
 import base64
+import io
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -8,6 +9,20 @@ from django.urls import reverse
 from loopback import serving
 
 from newsdesk.web.images import proxied_url, sniff_image_type
+
+
+def photo_jpeg(width: int = 1600, height: int = 900) -> bytes:
+    """A made-up photo: two colour bands, as a publisher's full-size JPEG."""
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), (200, 60, 20))
+    image.paste((20, 60, 200), (0, height // 2, width, height))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+BIG_JPEG = photo_jpeg()
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -21,6 +36,8 @@ class ImageHost(BaseHTTPRequestHandler):
         ImageHost.hits.append(self.path)
         if self.path == "/photo.png":
             body, kind = PNG, "image/png"
+        elif self.path == "/big.jpg":
+            body, kind = BIG_JPEG, "image/jpeg"
         elif self.path == "/fake.png":
             body, kind = b"<html><script>alert(1)</script></html>", "image/png"
         else:
@@ -101,3 +118,53 @@ def test_image_type_is_read_from_the_bytes():
     assert sniff_image_type(b"\xff\xd8\xff\xe0rest") == "image/jpeg"
     assert sniff_image_type(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "image/webp"
     assert sniff_image_type(b"<svg xmlns='http://www.w3.org/2000/svg'/>") is None
+
+
+@pytest.mark.django_db
+def test_cards_get_the_image_scaled_to_the_width_they_ask_for(client, image_host):
+    from PIL import Image
+
+    url = proxied_url(f"{image_host}/big.jpg", width=240)
+
+    response = client.get(url)
+
+    assert url.endswith("/240/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+    with Image.open(io.BytesIO(response.content)) as image:
+        assert image.size == (240, 135)  # the aspect kept
+    assert len(response.content) < len(BIG_JPEG) / 10
+    # The full-size image is the publisher's own bytes, fetched once for both.
+    assert client.get(proxied_url(f"{image_host}/big.jpg")).content == BIG_JPEG
+    assert ImageHost.hits == ["/big.jpg"]
+
+
+@pytest.mark.django_db
+def test_an_image_narrower_than_asked_is_passed_on_unchanged(client, image_host):
+    response = client.get(proxied_url(f"{image_host}/photo.png", width=480))
+    assert response["Content-Type"] == "image/png" and response.content == PNG
+
+
+@pytest.mark.django_db
+def test_only_the_sites_own_widths_are_served(client, image_host):
+    good = proxied_url(f"{image_host}/big.jpg", width=240)
+    odd = good.replace("/240/", "/241/")
+
+    assert client.get(odd).status_code == 404
+    assert ImageHost.hits == []
+    with pytest.raises(ValueError, match="scales only to"):
+        proxied_url(f"{image_host}/big.jpg", width=241)
+
+
+def test_an_image_claiming_too_many_pixels_is_passed_on_unchanged():
+    import struct
+    import zlib
+
+    from newsdesk.web.images import scaled_image
+
+    # A PNG header claiming 20,000 x 20,000 pixels (400 million) over a few bytes of data.
+    header = struct.pack(">IIBBBBB", 20_000, 20_000, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + header
+    ihdr = struct.pack(">I", len(header)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    bomb = PNG[:8] + ihdr + PNG[8 + 25 :]
+
+    assert scaled_image("image/png", bomb, 240) == ("image/png", bomb)

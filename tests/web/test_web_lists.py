@@ -13,7 +13,9 @@ from newsdesk.sources.models import Topic
 
 def titles(html: str) -> list[str]:
     return re.findall(
-        r'<h2 id="story-\d+" dir="auto"(?: lang="[^"]+")?><a href="[^"]+">([^<]+)</a>', html
+        r'<h[23](?: class="tile-title")? id="story-\d+" dir="auto"(?: lang="[^"]+")?>'
+        r'<a href="[^"]+">([^<]+)</a>',
+        html,
     )
 
 

@@ -1,8 +1,10 @@
 """The story page: every publisher's coverage, copies folded, redirects to the current URL."""
 
+import re
+
 import pytest
 from django.urls import reverse
-from web_builders import make_article, make_story, page_html
+from web_builders import make_article, make_publisher, make_story, page_html
 
 
 @pytest.mark.django_db
@@ -74,3 +76,41 @@ def test_hidden_or_unknown_story_is_not_found(client, publishers):
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert client.get(reverse("web:story", args=[999999, "nothing"])).status_code == 404
 
+
+
+@pytest.mark.django_db
+def test_story_page_shows_the_lead_image_through_the_proxy_credited(client, publishers):
+    lead = make_article(
+        publishers["harbour"], "Bridge approved", image_url="https://cdn.harbour.example/b.jpg"
+    )
+    story = make_story(lead)
+
+    html = page_html(client.get(story.get_absolute_url()))
+
+    assert re.search(
+        r'<img class="lead-image" src="/img/[^"]+/960/" srcset="/img/[^"]+/480/ 480w, '
+        r'/img/[^"]+/960/ 960w"',
+        html,
+    )
+    assert "Image: Harbour Herald" in html and "cdn.harbour.example" not in html
+
+
+@pytest.mark.django_db
+def test_story_page_shows_no_image_of_a_headlines_only_publisher(client):
+    quiet = make_publisher("Quiet Gazette", headlines_only=True)
+    story = make_story(make_article(quiet, "Bridge", image_url="https://quiet.example/b.jpg"))
+
+    assert "<img" not in page_html(client.get(story.get_absolute_url()))
+
+
+@pytest.mark.django_db
+def test_coverage_list_shows_bylines(client, publishers):
+    story = make_story(
+        make_article(publishers["harbour"], "Bridge approved", bylines=["Ada Lind", "Per Holm"]),
+        make_article(publishers["valley"], "Valley reacts"),
+    )
+
+    html = page_html(client.get(story.get_absolute_url()))
+
+    assert '<span class="byline">by Ada Lind, Per Holm</span>' in html
+    assert html.count('class="byline"') == 1

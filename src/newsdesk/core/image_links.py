@@ -15,6 +15,10 @@ from django.utils.crypto import constant_time_compare
 from newsdesk.core.urls import is_http_url
 
 SIGNER_SALT = "newsdesk.web.images"
+# The widths the proxy scales images to: a card's thumbnail (twice its CSS size, for
+# high-density screens) and a story page's lead image.
+THUMBNAIL_WIDTH = 240
+WIDTHS = (THUMBNAIL_WIDTH, 480, 960)
 
 
 def _signer() -> Signer:
@@ -40,8 +44,14 @@ def signed_image_url(signature: str, encoded: str) -> str | None:
     return url
 
 
-def proxied_url(url: str) -> str:
-    """Our path for a publisher's image URL ('' for anything that is not http(s))."""
+def proxied_url(url: str, width: int | None = None) -> str:
+    """Our path for a publisher's image URL ('' for anything that is not http(s)),
+    scaled down to `width` (one of WIDTHS) when given."""
     if not url or not is_http_url(url):
         return ""
-    return reverse("web:image", args=[_signer().signature(url), encode_image_url(url)])
+    args = [_signer().signature(url), encode_image_url(url)]
+    if width is None:
+        return reverse("web:image", args=args)
+    if width not in WIDTHS:
+        raise ValueError(f"image width {width}: the proxy scales only to {WIDTHS}")
+    return reverse("web:image_sized", args=[*args, width])

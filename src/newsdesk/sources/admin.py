@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 
 from newsdesk.core.words import count
 from newsdesk.sources import additions
-from newsdesk.sources.models import Entry, Publisher, Source, Topic
+from newsdesk.sources.models import Entry, Publisher, PublisherLabel, Source, Topic
 
 
 class BrokenFilter(admin.SimpleListFilter):
@@ -231,9 +231,17 @@ class EntryAdmin(admin.ModelAdmin):
     raw_id_fields = ["source"]
 
 
+class PublisherLabelInline(admin.TabularInline):
+    """Free labels (country, lean, ownership): the story page's coverage at a glance."""
+
+    model = PublisherLabel
+    extra = 1
+
+
 @admin.register(Publisher)
 class PublisherAdmin(admin.ModelAdmin):
     list_display = ["name", "domain", "excluded", "headlines_only"]
+    inlines = [PublisherLabelInline]
     list_editable = ["excluded", "headlines_only"]
     search_fields = ["name", "domain"]
 

@@ -73,6 +73,35 @@ class Publisher(models.Model):
         return cls.objects.create(domain=domain, name=name or domain, slug=slug)
 
 
+class PublisherLabel(models.Model):
+    """A free label the operator gives a publisher (country, lean, ownership, ...).
+
+    Newsdesk ships none: labels are the operator's own judgement, set in the admin or as
+    label-NAME="value" attributes on an OPML import. The story page shows the split of a
+    story's coverage by each label, and flags a story covered by only one side of one.
+    """
+
+    publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="labels")
+    name = models.CharField(
+        max_length=50, help_text="What the label says, in lower case: country, lean, ownership."
+    )
+    value = models.CharField(max_length=100, help_text="This publisher's value: DE, left, public.")
+
+    class Meta:
+        ordering = ["name", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["publisher", "name"], name="one_value_per_label")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split()).lower()
+        self.value = " ".join(self.value.split())
+        super().save(*args, **kwargs)
+
+
 class DeclaredName(models.Model):
     """A publisher's name as one of its pages declares it, until the pages agree on one
     (sources.naming): one row per page, so one page is one vote however often it is read."""

@@ -21,11 +21,13 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 import defusedxml.sax
 from defusedxml import DefusedXmlException
 
-from newsdesk.core.text import clean_in_place
+from newsdesk.core.text import clean_in_place, clean_text
 from newsdesk.core.urls import is_http_url
 
 from .xmlguard import decode_xml, utf8_xml
 
+# An outline attribute label-NAME="value" labels the feed's publisher (sources.models).
+LABEL_PREFIX = "label-"
 # Attributes an outline may carry that still make it a plain folder.
 FOLDER_ATTRIBUTES = frozenset({"text", "title", "category", "created", "isopen", "isclosed"})
 
@@ -42,6 +44,8 @@ class OpmlFeed:
     xml_url: str
     html_url: str | None = None
     topics: list[str] = field(default_factory=list)  # folder path, outermost first
+    # The operator's free labels of the publisher (label-country="DE" -> {"country": "DE"}).
+    labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         """An OPML file is someone else's text too: titles and topics are kept clean
@@ -139,6 +143,7 @@ class _OutlineReader(xml.sax.handler.ContentHandler):
                 xml_url=xml_url,
                 html_url=html_url,
                 topics=self.folder_path() or _category_path(found.get("category", "")),
+                labels=_labels(found),
             )
         )
 
@@ -158,6 +163,16 @@ class _OutlineReader(xml.sax.handler.ContentHandler):
                 "add its feed address as xmlUrl or remove it",
                 outline.line,
             )
+
+
+def _labels(found: dict[str, str]) -> dict[str, str]:
+    """The label-NAME attributes of an outline, as {name: value} (empty values dropped)."""
+    labels = {}
+    for key, value in found.items():
+        name, value = clean_text(key.removeprefix(LABEL_PREFIX)), clean_text(value)
+        if key.startswith(LABEL_PREFIX) and name and value:
+            labels[name[:50]] = value[:100]
+    return labels
 
 
 def _category_path(category: str) -> list[str]:
@@ -197,6 +212,8 @@ def export_opml(feeds: Iterable[OpmlFeed], title: str) -> bytes:
         }
         if feed.html_url:
             attributes["htmlUrl"] = feed.html_url
+        for name, value in sorted(feed.labels.items()):
+            attributes[LABEL_PREFIX + name] = value
         SubElement(parent, "outline", attributes)
     indent(root)
     return tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

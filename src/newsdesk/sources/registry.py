@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from newsdesk.core.urls import canonicalize_url, host_of, is_http_url
-from newsdesk.sources.models import Publisher, Source, Topic
+from newsdesk.sources.models import Publisher, PublisherLabel, Source, Topic
 
 
 class SourceError(ValueError):
@@ -96,6 +96,10 @@ def import_opml(body: bytes, name: str = "OPML file") -> tuple[int, int]:
             )
             if feed.topics and (topic := Topic.for_path(feed.topics)):
                 source.topics.add(topic)
+            for label, value in feed.labels.items():
+                PublisherLabel.objects.update_or_create(
+                    publisher=source.publisher, name=label, defaults={"value": value}
+                )
         added += created
         existing += not created
     return added, existing
@@ -106,7 +110,8 @@ def export_opml(title: str = "Newsdesk sources") -> bytes:
     from newsdesk.sources.opml import export_opml as write
 
     feeds = []
-    for source in Source.objects.prefetch_related("topics").order_by("pk"):
+    sources = Source.objects.prefetch_related("topics", "publisher__labels").order_by("pk")
+    for source in sources:
         topics = [t.name for t in source.topics.all()[:1]]
         feeds.append(
             OpmlFeed(
@@ -114,6 +119,7 @@ def export_opml(title: str = "Newsdesk sources") -> bytes:
                 xml_url=source.url,
                 html_url=source.site_url or None,
                 topics=topics,
+                labels={label.name: label.value for label in source.publisher.labels.all()},
             )
         )
     return write(feeds, title)

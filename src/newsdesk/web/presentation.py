@@ -15,6 +15,8 @@ from newsdesk.articles.models import Article
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import Story, StoryArticle
 
+from .glance import one_sided_labels
+
 
 def excerpt_limit() -> int:
     return settings.NEWSDESK_EXCERPT_CHARS
@@ -45,25 +47,40 @@ class StoryCard:
     publishers: list[Publisher]
     excerpt: str
     image_url: str
+    # Labels (glance.py) for which only one side covered the story; lists flag it.
+    one_sided: list[str] = field(default_factory=list)
 
     @property
     def publisher_count(self) -> int:
         return len(self.publishers)
 
+    @property
+    def first_reported(self):
+        """When the story was first reported, not its last update: when its original
+        report was published, unless that claims to be later than we first saw it."""
+        if self.lead is None:
+            return self.story.first_seen_at
+        return min(self.lead.published_at, self.story.first_seen_at)
 
-def listing_queryset(queryset=None):
-    """Stories ready to become cards: publishers and the headline article fetched at once."""
+
+def card_publishers() -> Prefetch:
+    """A card's shown publishers with their labels (for the one-side flag), by name."""
+    return Prefetch(
+        "publishers",
+        queryset=Publisher.objects.filter(excluded=False).prefetch_related("labels").order_by("name"),
+    )
+
+
+def listing_queryset(queryset=None, *, with_publishers: bool = True):
+    """Stories ready to become cards: publishers and the headline article fetched at once
+    (with_publishers=False leaves the publishers to one prefetch over several lists)."""
     queryset = Story.objects.visible() if queryset is None else queryset
-    return (
+    queryset = (
         queryset.select_related("headline_article__publisher")
         # Cards never show the full text; leaving it out keeps list queries small.
         .defer("headline_article__text", "headline_article__keywords", "excerpt")
-        .prefetch_related(
-            Prefetch(
-                "publishers", queryset=Publisher.objects.filter(excluded=False).order_by("name")
-            )
-        )
     )
+    return queryset.prefetch_related(card_publishers()) if with_publishers else queryset
 
 
 def lead_article(story: Story) -> Article | None:
@@ -80,7 +97,9 @@ def lead_article(story: Story) -> Article | None:
     )
 
 
-def story_card(story: Story) -> StoryCard:
+def story_card(story: Story, desk_labels: dict[str, set[str]] | None = None) -> StoryCard:
+    """The card of `story`; with the desk's label values (glance.desk_label_values), it
+    names the labels for which a story of several publishers had only one side's."""
     lead = lead_article(story)
     publishers = list(story.publishers.all())
     if lead is not None and lead.publisher not in publishers:
@@ -95,6 +114,9 @@ def story_card(story: Story) -> StoryCard:
         publishers=publishers,
         excerpt=excerpt,
         image_url=shown_image(lead),
+        one_sided=one_sided_labels(publishers, desk_labels)
+        if desk_labels and len(publishers) > 1
+        else [],
     )
 
 
@@ -112,6 +134,7 @@ def story_coverage(story: Story) -> list[Coverage]:
     memberships = (
         StoryArticle.objects.filter(story=story, article__publisher__excluded=False)
         .select_related("article__publisher")
+        .prefetch_related("article__publisher__labels")
         .order_by("article__published_at", "article_id")
     )
     originals: dict[int, Coverage] = {}

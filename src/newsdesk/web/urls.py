@@ -29,6 +29,11 @@ urlpatterns = [
     path("cookies/choice/", consent_views.record_choice, name="cookie_choice"),
     path("cookies/policy/", consent_views.cookie_policy, name="cookie_policy"),
     path("img/<str:signature>/<str:encoded>/", images.image_proxy, name="image"),
+    path(
+        "img/<str:signature>/<str:encoded>/<int:width>/",
+        images.image_proxy,
+        name="image_sized",
+    ),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<str:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),

@@ -17,7 +17,9 @@ from newsdesk.sources.models import Publisher, Topic
 from newsdesk.stories.models import Story
 
 from . import listing, presentation
+from .brief import excerpt_within, story_brief
 from .caching import public_page
+from .glance import coverage_glance, desk_label_values
 from .images import proxied_url
 from .metadata import (
     PageMeta,
@@ -54,8 +56,15 @@ def _list_context(request, page, **extra) -> dict:
 @public_page(params=LIST_PARAMS)
 def front_page(request):
     language = listing.requested_language(request)
+    cursor = request.GET.get("cursor")
     page = listing.card_page(
-        listing.visible_stories(language), listing.RANKED, request.GET.get("cursor")
+        listing.visible_stories(language), listing.RANKED, cursor, listing.FRONT_TOP_STORIES
+    )
+    # The first page goes on by topic; the pages after it carry on the ranked list.
+    sections = (
+        []
+        if cursor
+        else listing.front_sections(language, {card.story.pk for card in page.items})
     )
     path = reverse("web:front")
     title = _("Top stories")
@@ -69,7 +78,10 @@ def front_page(request):
         feeds=feed_links("web:front_feed", title),
         json_ld=story_list_json_ld(title, path, page.items),
     )
-    return render(request, "web/front.html", _list_context(request, page, meta=meta))
+    context = _list_context(
+        request, page, meta=meta, sections=sections, page_now=timezone.now()
+    )
+    return render(request, "web/front.html", context)
 
 
 @public_page
@@ -200,7 +212,17 @@ def story_page(request, story_id: int, slug: str = ""):
     coverage = presentation.story_coverage(story)
     if not coverage:
         raise Http404("No article of this story can be shown.")
+    articles = [item.article for item in coverage]
+    excerpts = {item.article.pk: item.excerpt for item in coverage}
+    brief = story_brief(articles, excerpts, presentation.excerpt_limit())
+    for item in coverage:
+        if item.article.pk in brief.excerpt_room:
+            # Its quotes in the brief and its excerpt together stay within the limit.
+            room = brief.excerpt_room[item.article.pk]
+            item.excerpt = excerpt_within(item.excerpt, room, item.article.language)
     card = presentation.story_card(story)
+    if card.lead is not None and card.lead.pk in excerpts:
+        card.excerpt = next(i.excerpt for i in coverage if i.article.pk == card.lead.pk)
     noarchive = any(item.article.noarchive for item in coverage)
     meta = PageMeta(
         title=story.title,
@@ -215,6 +237,10 @@ def story_page(request, story_id: int, slug: str = ""):
         "meta": meta,
         "story": story,
         "card": card,
+        "brief": brief,
+        "glance": coverage_glance(articles, desk_label_values()),
+        "page_now": timezone.now(),
+        "first_reported": min(story.first_seen_at, *(a.published_at for a in articles)),
         "coverage": coverage,
         "timeline": presentation.timeline(coverage),
         "topics": story.topics.order_by("name"),

@@ -3,11 +3,14 @@
 import json
 
 from django import template
+from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from newsdesk.core.text import clean_text
 from newsdesk.web.images import proxied_url
+from newsdesk.web.times import exact_time, relative_label, relative_labels
 
 register = template.Library()
 
@@ -23,9 +26,9 @@ def json_ld(data: dict) -> str:
 
 
 @register.filter
-def proxied_image(url: str) -> str:
-    """A publisher's image URL as served by our own image proxy."""
-    return proxied_url(url)
+def proxied_image(url: str, width=None) -> str:
+    """A publisher's image URL as served by our own image proxy (scaled to `width`)."""
+    return proxied_url(url, int(width) if width else None)
 
 
 @register.filter
@@ -34,3 +37,37 @@ def xml_text(value) -> str:
     control characters, and rows stored before text was cleaned on its way in may hold
     them. Escaped afterwards like any other value."""
     return clean_text(str(value if value is not None else ""))
+
+
+@register.simple_tag(takes_context=True)
+def relative_time(context, moment) -> str:
+    """<time> with a relative label ("2 h ago"), the exact time and zone as its title and
+    the instant in `datetime` (web/times.py). The clock is the page's `page_now` when the
+    view set one, so every time on a page is seen from the same instant."""
+    if moment is None:
+        return ""
+    now = context.get("page_now") or timezone.now()
+    return format_html(
+        '<time datetime="{}" title="{}" data-relative>{}</time>',
+        moment.isoformat(),
+        exact_time(moment),
+        relative_label(moment, now),
+    )
+
+
+@register.simple_tag
+def relative_time_script() -> str:
+    """The words of relative labels and the script that keeps them true (web/times.py)."""
+    text = json.dumps(relative_labels(), ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html(
+        '<script type="application/json" id="relative-time-labels">{}</script>\n'
+        '<script src="{}" defer></script>',
+        mark_safe(text),  # noqa: S308
+        static("web/times.js"),
+    )
+
+
+@register.filter(name="exact_time")
+def exact_time_filter(moment) -> str:
+    """The full date and time with the zone (web/times.py)."""
+    return exact_time(moment) if moment else ""
