@@ -25,6 +25,7 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("search/feed.<str:extension>", feeds.search_feed, name="search_feed"),
     path("about/", views.privacy_page, name="privacy"),
+    path("language/", views.choose_language, name="choose_language"),
     path("cookies/", consent_views.cookie_settings, name="cookie_settings"),
     path("cookies/choice/", consent_views.record_choice, name="cookie_choice"),
     path("cookies/policy/", consent_views.cookie_policy, name="cookie_policy"),

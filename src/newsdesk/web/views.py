@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from newsdesk.consent.services import declared_services
@@ -39,20 +40,22 @@ SEARCH_PARAMS = (*SearchForm.base_fields, "page")
 
 
 def _list_context(request, page, **extra) -> dict:
-    language = listing.requested_language(request)
+    shown = listing.shown_languages(request)
     return {
         "cards": page.items,
         "page": page,
-        "language": language,
+        # The ?lang= of this page's own links (older/newer): only what the address named.
+        "language": listing.requested_language(request),
+        "shown_languages": shown,
         "languages": listing.story_languages(),
         "cursor": request.GET.get("cursor", ""),
         **extra,
     }
 
 
-@public_page(params=LIST_PARAMS)
+@public_page(params=LIST_PARAMS, variant=listing.language_variant)
 def front_page(request):
-    language = listing.requested_language(request)
+    language = listing.shown_languages(request).codes
     page = listing.card_page(
         listing.visible_stories(language), listing.RANKED, request.GET.get("cursor")
     )
@@ -78,10 +81,10 @@ def topic_index(request):
     return render(request, "web/topic_index.html", {"topics": topics, "meta": meta})
 
 
-@public_page(params=LIST_PARAMS)
+@public_page(params=LIST_PARAMS, variant=listing.language_variant)
 def topic_page(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
-    language = listing.requested_language(request)
+    language = listing.shown_languages(request).codes
     stories = listing.visible_stories(language).filter(topics=topic)
     page = listing.card_page(stories, listing.RECENT, request.GET.get("cursor"))
     path = reverse("web:topic", args=[topic.slug])
@@ -106,10 +109,10 @@ def publisher_index(request):
     )
 
 
-@public_page(params=LIST_PARAMS)
+@public_page(params=LIST_PARAMS, variant=listing.language_variant)
 def publisher_page(request, slug: str):
     publisher = get_object_or_404(Publisher, slug=slug, excluded=False)
-    language = listing.requested_language(request)
+    language = listing.shown_languages(request).codes
     stories = listing.visible_stories(language).filter(publishers=publisher)
     page = listing.card_page(stories, listing.RECENT, request.GET.get("cursor"))
     path = reverse("web:publisher", args=[publisher.slug])
@@ -131,10 +134,10 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-@public_page(params=LIST_PARAMS)
+@public_page(params=LIST_PARAMS, variant=listing.language_variant)
 def archive_page(request, year: int | None = None, month: int | None = None,
                  day: int | None = None):
-    language = listing.requested_language(request)
+    language = listing.shown_languages(request).codes
     stories = listing.visible_stories(language)
     shown_day = None
     if year is not None:
@@ -222,10 +225,46 @@ def story_page(request, story_id: int, slug: str = ""):
     return render(request, "web/story.html", context)
 
 
+def choose_language(request):
+    """Remember the story language a reader picked in the filter (the essential
+    preference cookie, set only here) and show the page they came from in it.
+
+    A plain link (`?lang=de&next=/topics/science/`), so the filter works without
+    JavaScript on cached pages that carry no form token; it changes nothing but this
+    reader's own preference."""
+    code = request.GET.get("lang", "").strip().lower()
+    if code != listing.ALL_LANGUAGES and code not in listing.story_language_codes():
+        code = ""
+    target = request.GET.get("next", "")
+    if not (target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )):
+        target = reverse("web:front")
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    response = redirect(f"{path}?{urlencode({'lang': code})}" if code else path)
+    response.status_code = 303
+    if code:
+        response.set_cookie(
+            listing.LANGUAGE_COOKIE,
+            code,
+            max_age=listing.LANGUAGE_COOKIE_SECONDS,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @public_page
 def privacy_page(request):
     meta = PageMeta(title=_("About and privacy"), path=reverse("web:privacy"))
-    return render(request, "web/privacy.html", {"services": declared_services(), "meta": meta})
+    context = {
+        "services": declared_services(),
+        "language_cookie": listing.LANGUAGE_COOKIE,
+        "meta": meta,
+    }
+    return render(request, "web/privacy.html", context)
 
 
 def _search_page_number(request) -> int:
