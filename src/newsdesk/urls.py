@@ -10,3 +10,5 @@ urlpatterns = [
     path("websub/", include("newsdesk.sources.urls")),
     path("", include("newsdesk.web.urls")),
 ]
+
+handler500 = "newsdesk.web.errors.server_error"

@@ -49,7 +49,7 @@ def visible_stories(language: str | Iterable[str] = ""):
     """Visible stories in `language` (a code, or several); all of them for '' or []."""
     stories = Story.objects.visible()
     codes = [language] if isinstance(language, str) else list(language)
-    codes = [code for code in codes if code]
+    codes = [code for code in codes if code and code != ALL_LANGUAGES]
     if len(codes) == 1:
         stories = stories.filter(language=codes[0])
     elif codes:

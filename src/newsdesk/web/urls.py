@@ -2,7 +2,7 @@ from django.urls import path
 
 from newsdesk.consent import views as consent_views
 
-from . import feeds, images, sitemaps, views
+from . import app_manifest, feeds, images, sitemaps, views
 
 app_name = "web"
 urlpatterns = [
@@ -34,4 +34,6 @@ urlpatterns = [
     path("sitemap-<str:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("manifest.webmanifest", app_manifest.web_manifest, name="manifest"),
+    path("favicon.ico", app_manifest.favicon, name="favicon"),
 ]

@@ -18,6 +18,7 @@ from newsdesk.stories.models import Story
 
 from . import listing, presentation
 from .caching import public_page
+from .former_addresses import moved_publisher
 from .images import proxied_url
 from .metadata import (
     PageMeta,
@@ -28,15 +29,16 @@ from .metadata import (
     story_list_json_ld,
 )
 from .search import SearchResults, search_stories
-from .search_form import SearchForm
+from .search_form import DATE_ALIASES, SearchForm, with_date_aliases
 
 log = logging.getLogger(__name__)
 
 RELATED_STORIES = 5
+TOPIC_HEADLINES = 3
 MAX_SEARCH_PAGES = 20
 # The query parameters each kind of page uses (every other one is dropped, caching.py).
 LIST_PARAMS = ("cursor", "lang")
-SEARCH_PARAMS = (*SearchForm.base_fields, "page")
+SEARCH_PARAMS = (*SearchForm.base_fields, *DATE_ALIASES, "page")
 
 
 def _list_context(request, page, **extra) -> dict:
@@ -74,10 +76,19 @@ def front_page(request):
     return render(request, "web/front.html", _list_context(request, page, meta=meta))
 
 
-@public_page
+@public_page(variant=listing.language_variant)
 def topic_index(request):
+    """Every topic with its latest headlines (in the languages the reader is shown)."""
     meta = PageMeta(title=_("Topics"), path=reverse("web:topics"))
-    topics = Topic.objects.order_by("name")
+    stories = listing.visible_stories(listing.shown_languages(request).codes)
+    topics = [
+        (topic, list(
+            stories.filter(topics=topic)
+            .order_by("-last_updated_at", "-id")
+            .only("pk", "title", "slug", "language", "last_updated_at")[:TOPIC_HEADLINES]
+        ))
+        for topic in Topic.objects.order_by("name")
+    ]
     return render(request, "web/topic_index.html", {"topics": topics, "meta": meta})
 
 
@@ -111,7 +122,12 @@ def publisher_index(request):
 
 @public_page(params=LIST_PARAMS, variant=listing.language_variant)
 def publisher_page(request, slug: str):
-    publisher = get_object_or_404(Publisher, slug=slug, excluded=False)
+    publisher = Publisher.objects.filter(slug=slug, excluded=False).first()
+    if publisher is None:
+        moved = moved_publisher(request, slug, "web:publisher")
+        if moved is not None:
+            return moved
+        raise Http404("No such publisher.")
     language = listing.shown_languages(request).codes
     stories = listing.visible_stories(language).filter(publishers=publisher)
     page = listing.card_page(stories, listing.RECENT, request.GET.get("cursor"))
@@ -276,10 +292,10 @@ def _search_page_number(request) -> int:
 
 def run_search(request) -> tuple[SearchForm, SearchResults | None, list[str]]:
     """The form, the results (None before anything was asked) and messages for the visitor."""
-    form = SearchForm(request.GET)
+    form = SearchForm(with_date_aliases(request.GET))
     form.is_valid()
     text = form.cleaned_data.get("q", "") if "q" not in form.errors else ""
-    messages = []
+    messages = form.date_problems()
     if not text.strip():
         return form, None, messages
     try:
