@@ -53,7 +53,7 @@ def test_the_page_says_why_it_shows_those_languages_and_offers_every_language(
 ):
     html = page_html(client.get("/", headers={"Accept-Language": "de"}))
 
-    assert "Stories in Deutsch, as your browser asks." in html
+    assert "Sprachen: Deutsch, wie Ihr Browser es wünscht." in html
     assert 'href="/language/?lang=all&next=/"' in html
 
 
