@@ -205,7 +205,9 @@ def test_the_story_page_shares_without_a_third_party(client, publishers):
 
     html = page_html(client.get(story.get_absolute_url()))
 
-    link = re.search(r'<a class="button-link" href="([^"]+)" data-share ', html)
-    assert link and link.group(1) == "http://testserver" + story.get_absolute_url()
+    link = re.search(r'<a class="button-link" href="([^"]+)" data-share data-share-url="([^"]+)"',
+                     html)
+    assert link and link.group(1) == story.get_absolute_url()  # works as a plain link
+    assert link.group(2) == "http://testserver" + story.get_absolute_url()  # what is shared
     assert re.search(r'<script src="/static/web/share[^"]*\.js" defer></script>', html)
     assert "Share this story" in html

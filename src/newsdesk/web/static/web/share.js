@@ -9,7 +9,10 @@
       if (status) { status.textContent = text; }
     }
     link.addEventListener("click", function (event) {
-      var data = { title: link.getAttribute("data-share-title") || document.title, url: link.href };
+      var data = {
+        title: link.getAttribute("data-share-title") || document.title,
+        url: link.getAttribute("data-share-url") || link.href
+      };
       if (navigator.share) {
         event.preventDefault();
         navigator.share(data).catch(function () { /* the reader closed the sheet */ });
