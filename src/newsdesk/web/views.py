@@ -79,7 +79,11 @@ def front_page(request):
 @public_page(variant=listing.language_variant)
 def topic_index(request):
     """Every topic with its latest headlines (in the languages the reader is shown)."""
-    meta = PageMeta(title=_("Topics"), path=reverse("web:topics"))
+    meta = PageMeta(
+        title=_("Topics"),
+        path=reverse("web:topics"),
+        description=_("Every topic we follow, with its latest stories from every publisher."),
+    )
     stories = listing.visible_stories(listing.shown_languages(request).codes)
     topics = [
         (topic, list(
@@ -114,7 +118,11 @@ def topic_page(request, slug: str):
 @public_page
 def publisher_index(request):
     publishers = Publisher.objects.filter(excluded=False).order_by("name")
-    meta = PageMeta(title=_("Publishers"), path=reverse("web:publishers"))
+    meta = PageMeta(
+        title=_("Publishers"),
+        path=reverse("web:publishers"),
+        description=_("The publishers whose coverage we follow and link to."),
+    )
     return render(
         request, "web/publisher_index.html", {"publishers": publishers, "meta": meta}
     )
