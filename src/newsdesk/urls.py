@@ -12,3 +12,5 @@ urlpatterns = [
     path("websub/", include("newsdesk.sources.urls"), {"hand_on": pipeline.hand_on}),
     path("", include("newsdesk.web.urls")),
 ]
+
+handler500 = "newsdesk.web.errors.server_error"

@@ -78,3 +78,30 @@ def test_german_quotation_marks_are_paired_low_to_high():
 def test_excerpt_starts_at_the_first_line_of_prose():
     text = "LIVE UPDATES\nPhotos: the harbour\nThe bridge reopened on Saturday after two years."
     assert make_excerpt(text) == "The bridge reopened on Saturday after two years."
+
+
+def test_a_standfirst_is_not_glued_to_the_lead_that_restates_it():
+    text = (
+        "Forscher haben Wasser in der Atmosphäre eines gemäßigt warmen Exoplaneten "
+        "nachgewiesen.\n"
+        "Astronomen haben in der Atmosphäre des Exoplaneten Kellan-4b Wasserdampf "
+        "nachgewiesen. Der Planet umkreist einen roten Zwergstern.\n"
+        "Für ihre Messungen beobachtete das Team elf Transits."
+    )
+
+    assert make_excerpt(text, max_chars=300, language="de") == (
+        "Forscher haben Wasser in der Atmosphäre eines gemäßigt warmen Exoplaneten "
+        "nachgewiesen."
+    )
+
+
+def test_an_excerpt_keeps_to_the_first_paragraph_of_prose():
+    text = (
+        "WORLD NEWS\n"
+        "Porthaven's long wait is over. Fifty years on, Rovers bring the cup home.\n"
+        "Half a century of waiting ended in the 112th minute on Saturday."
+    )
+
+    assert make_excerpt(text, max_chars=300) == (
+        "Porthaven's long wait is over. Fifty years on, Rovers bring the cup home."
+    )

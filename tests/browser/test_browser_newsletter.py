@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from conftest import ARTIFACTS, run_axe
-from django.core.cache import cache
 from web_builders import make_article, make_publisher, make_story
 
 from newsdesk.newsletter.digest import send_due_digests
 from newsdesk.newsletter.models import Subscriber
 from newsdesk.sources.models import Topic
-from newsdesk.stories.languages import CACHE_KEY as STORY_LANGUAGES
+from newsdesk.stories.languages import forget_story_languages
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "newsletter"))
 from newsletter_support import RecordingHandler, free_port, link_in  # noqa: E402
@@ -60,7 +59,7 @@ def mailbox(settings, live_server):
 
 @pytest.fixture
 def desk(transactional_db):
-    cache.delete(STORY_LANGUAGES)  # the languages offered are cached for minutes
+    forget_story_languages()  # the languages offered are kept in the cache
     science = Topic.objects.create(name="Science", slug="science")
     herald = make_publisher("Harbour Herald")
     nordlicht = make_publisher("Nordlicht Zeitung")

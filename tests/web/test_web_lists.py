@@ -79,7 +79,8 @@ def test_language_filter_keeps_only_stories_in_that_language(client, publishers)
     html = page_html(client.get("/?lang=de"))
 
     assert titles(html) == ["Brücke eröffnet"]
-    assert 'href="?lang=en"' in html and 'href="?lang=de"' in html
+    assert 'href="/language/?lang=en&next=/"' in html
+    assert 'href="/language/?lang=de&next=/"' in html
 
 
 @pytest.mark.django_db

@@ -1,8 +1,11 @@
 """Excerpts and shortened headlines: cut where a reader expects a cut.
 
-An excerpt is the first sentences of the body that fit a length bound, ending at a
-sentence boundary of the article's language: never inside a word, an abbreviation
-("Dr.", "z. B.") or an open quotation. Only when the first sentence alone is too long
+An excerpt is the first sentences of the body's first paragraph of prose that fit a
+length bound, ending at a sentence boundary of the article's language. It never runs on
+into the next paragraph: a standfirst followed by the lead that restates it ("…Wasser
+nachgewiesen. Astronomen haben … Wasserdampf nachgewiesen.") would read as one text
+glued from two, saying the same thing twice. It never ends inside a word, an
+abbreviation ("Dr.", "z. B.") or an open quotation. Only when the first sentence alone is too long
 does it end at a word boundary with an ellipsis. The publisher's nosnippet and
 max-snippet wishes shrink or empty it.
 """
@@ -120,7 +123,7 @@ def make_excerpt(text: str, max_chars: int = 300, language: str | None = None, *
     if nosnippet:
         return ""
     limit = max_chars if max_snippet is None or max_snippet < 0 else min(max_chars, max_snippet)
-    text = _from_first_prose_line(text or "")
+    text = _from_first_prose_line(text or "").strip().split("\n", 1)[0]
     # Only the opening matters; a margin past the limit shows whether a sentence ends there.
     flat = " ".join((text or "")[: limit * 2 + 200].split())
     if limit <= 0 or not flat:

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from newsdesk.core.languages import STORY_LANGUAGE_COOKIE
+
 PURPOSES = {
     "analytics": _("Analytics"),
     "media": _("Embedded media"),
@@ -68,6 +70,16 @@ def necessary_cookies() -> list[NecessaryCookie]:
             "nd_consent",
             str(_("6 months")),
             str(_("Remembers your cookie choices; set only when you make a choice.")),
+        ),
+        NecessaryCookie(
+            STORY_LANGUAGE_COOKIE,
+            str(_("1 year")),
+            str(
+                _(
+                    "Remembers the story language you picked in the language filter; "
+                    "set only when you choose one."
+                )
+            ),
         ),
         NecessaryCookie(
             settings.SESSION_COOKIE_NAME,

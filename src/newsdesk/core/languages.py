@@ -12,6 +12,9 @@ from __future__ import annotations
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 MIN_QUALITY = 0.5
+# The story language a reader picked in the site's filter: an essential preference
+# cookie, set only when they pick one (web/views.py choose_language).
+STORY_LANGUAGE_COOKIE = "newsdesk_story_language"
 
 
 def primary_subtag(tag: str) -> str:

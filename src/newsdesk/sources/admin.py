@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 
 from newsdesk.core.words import count
 from newsdesk.sources import additions
-from newsdesk.sources.models import Entry, Publisher, PublisherLabel, Source, Topic
+from newsdesk.sources.models import Entry, FormerSlug, Publisher, PublisherLabel, Source, Topic
 
 
 class BrokenFilter(admin.SimpleListFilter):
@@ -238,17 +238,40 @@ class PublisherLabelInline(admin.TabularInline):
     extra = 1
 
 
+class FormerSlugInline(admin.TabularInline):
+    """Addresses the publisher's page had before: they redirect to the current one."""
+
+    model = FormerSlug
+    extra = 0
+    fields = ["slug", "retired_at"]
+    readonly_fields = ["slug", "retired_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Publisher)
 class PublisherAdmin(admin.ModelAdmin):
-    list_display = ["name", "domain", "excluded", "headlines_only"]
-    inlines = [PublisherLabelInline]
+    list_display = ["name", "slug", "domain", "excluded", "headlines_only"]
+    inlines = [PublisherLabelInline, FormerSlugInline]
     list_editable = ["excluded", "headlines_only"]
-    search_fields = ["name", "domain"]
+    search_fields = ["name", "domain", "slug"]
+    inlines = [FormerSlugInline]
 
     def save_model(self, request, obj, form, change):
         if "name" in form.changed_data:
             obj.name_confirmed = True  # an editor's choice is never replaced automatically
+        old_slug = form.initial.get("slug") if change else None
         super().save_model(request, obj, form, change)
+        if not change:
+            return
+        if "slug" in form.changed_data and old_slug:
+            # The editor chose the address: the old one still leads here.
+            FormerSlug.objects.filter(publisher=obj, slug=obj.slug).delete()
+            FormerSlug.objects.get_or_create(slug=old_slug, defaults={"publisher": obj})
+        elif "name" in form.changed_data:
+            obj.follow_name_with_slug()
 
 
 @admin.register(Topic)

@@ -3,7 +3,7 @@ the topics they are filed under, and the entries each poll finds."""
 
 import hashlib
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -67,10 +67,69 @@ class Publisher(models.Model):
             return found
         base = slugify(name or domain)[:200] or "publisher"
         slug, n = base, 1
-        while cls.objects.filter(slug=slug).exists():
+        while slug_taken(slug):
             n += 1
             slug = f"{base}-{n}"
         return cls.objects.create(domain=domain, name=name or domain, slug=slug)
+
+    def follow_name_with_slug(self) -> bool:
+        """Give the publisher the address its name makes (`/publishers/meridian-wire/`
+        once "Meridian Wire: World" is known as "Meridian Wire"), keeping the old one as
+        a FormerSlug that redirects. Returns whether the slug changed.
+
+        Race-safe: the change is made only if the slug is still the one read (another
+        process may have changed it meanwhile), slugs are unique in the database (a
+        candidate taken between the check and the write is skipped for the next one),
+        and a slug another publisher had before is never reused, so old links keep
+        leading to the publisher they named."""
+        base = slugify(self.name)[:200] or "publisher"
+        old = self.slug
+        if old == base or (old.startswith(f"{base}-") and old[len(base) + 1 :].isdigit()):
+            return False
+        for n in range(1, MAX_SLUG_TRIES + 1):
+            candidate = base if n == 1 else f"{base}-{n}"
+            if slug_taken(candidate, publisher=self):
+                continue
+            try:
+                with transaction.atomic():
+                    moved = Publisher.objects.filter(pk=self.pk, slug=old).update(
+                        slug=candidate
+                    )
+                    if not moved:
+                        return False
+                    self.former_slugs.filter(slug=candidate).delete()  # renamed back
+                    FormerSlug.objects.get_or_create(slug=old, defaults={"publisher": self})
+            except IntegrityError:
+                continue  # taken a moment ago: try the next
+            self.slug = candidate
+            return True
+        return False
+
+
+MAX_SLUG_TRIES = 50
+
+
+def slug_taken(slug: str, publisher: "Publisher | None" = None) -> bool:
+    """Whether another publisher has `slug` now or had it before."""
+    others = Publisher.objects.all()
+    former = FormerSlug.objects.filter(slug=slug)
+    if publisher is not None:
+        others, former = others.exclude(pk=publisher.pk), former.exclude(publisher=publisher)
+    return others.filter(slug=slug).exists() or former.exists()
+
+
+class FormerSlug(models.Model):
+    """An address a publisher's page had before its name changed: old links and feed
+    subscriptions are redirected to the current one."""
+
+    publisher = models.ForeignKey(
+        Publisher, on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    slug = models.SlugField(max_length=220, unique=True)
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class PublisherLabel(models.Model):

@@ -74,6 +74,7 @@ def note_declared_name(publisher: Publisher, declared: str | None, page_url: str
                  publisher.name, agreed)
         publisher.name, publisher.name_confirmed = agreed, True
         declared_here.delete()
+        publisher.follow_name_with_slug()  # its address follows; the old one redirects
     return bool(renamed)
 
 

@@ -21,6 +21,7 @@ from newsdesk.articles.models import Article
 from newsdesk.core import metrics
 from newsdesk.sources.models import Topic
 from newsdesk.stories.engine import Doc, StoryIndex
+from newsdesk.stories.languages import note_story_language
 from newsdesk.stories.models import PreparedArticle, Story, StoryArticle
 from newsdesk.stories.prepare import Prepared, prepare
 from newsdesk.stories.rank import rescore
@@ -323,6 +324,8 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
     )
     story.first_seen_at, story.last_updated_at = stats["first"], stats["last"]
     story.save()
+    # Offered in the language filter from the next page on, once the story is stored.
+    transaction.on_commit(lambda language=story.language: note_story_language(language))
     story.publishers.set(members.values_list("publisher_id", flat=True).distinct())
     story.topics.set(story_topic_ids(members))
     if index is not None:

@@ -10,8 +10,11 @@ visitor can vary at will: the address it was asked at, its path, the query param
 the page declares it uses (`@public_page(params=...)`: `/?cb=1`, `/?cb=2`, ... are one
 page, `/?cursor=...` another), the interface language, and, with optional services
 declared, the visitor's consent choice (not the raw Cookie header, which a client can
-fill with anything). Parameters a page does not use are removed from the request before
-the view sees it, so the page rendered and the key agree (no stray `cb=` in its links).
+fill with anything), and, for story lists, the languages the list resolved to show
+(`@public_page(variant=listing.language_variant)`: a subset of the story languages,
+never the raw Accept-Language header or preference cookie). Parameters a page does not
+use are removed from the request before the view sees it, so the page rendered and the
+key agree (no stray `cb=` in its links).
 
 Staff requests (``core.staff_requests.is_staff_request``) bypass the cache both ways: they are
 never served a cached page and their page is never stored, since it carries the
@@ -71,7 +74,7 @@ def consent_variant(request) -> str:
     return "ask" if consent is None else "allowed:" + ",".join(sorted(consent.allowed))
 
 
-def page_cache_key(request, params: Iterable[str]) -> str:
+def page_cache_key(request, params: Iterable[str], variant: str = "") -> str:
     """The one key a public page is cached under (see the module's docstring)."""
     parts = [
         request.scheme,
@@ -80,6 +83,7 @@ def page_cache_key(request, params: Iterable[str]) -> str:
         used_query(request.GET, params),
         translation.get_language() or "",
         consent_variant(request),
+        variant,
     ]
     text = "\n".join(parts).encode("utf-8", "surrogatepass")
     return f"{KEY_PREFIX}:{hashlib.sha256(text).hexdigest()}"
@@ -133,15 +137,24 @@ def _with_age(response):
     return response
 
 
-def public_page(view=None, *, params: Iterable[str] = ()):
+def public_page(view=None, *, params: Iterable[str] = (), variant=None):
     """Serve the view from the page cache when caching is on (read at request time).
 
     `params` names the query parameters the page uses; every other one is dropped before
-    the view runs. Use as `@public_page` (a page that uses none) or
-    `@public_page(params=("cursor", "lang"))`."""
+    the view runs. `variant(request)`, if given, returns what else the page depends on
+    (already resolved, see the module's docstring); such a page also varies on Cookie,
+    where a reader's preference lives. Use as `@public_page` (a page that uses none) or
+    `@public_page(params=("cursor", "lang"), variant=...)`."""
     if view is None:
-        return lambda view: public_page(view, params=params)
+        return lambda view: public_page(view, params=params, variant=variant)
     used = frozenset(params)
+
+    def render(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        vary_on_consent(response)
+        if variant is not None:
+            patch_vary_headers(response, ["Cookie"])
+        return response
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -152,16 +165,13 @@ def public_page(view=None, *, params: Iterable[str] = ()):
             add_never_cache_headers(response)  # private: it shows staff controls
             return response
         if seconds <= 0 or request.method not in ("GET", "HEAD"):
-            response = view(request, *args, **kwargs)
-            vary_on_consent(response)
-            return response
-        key = page_cache_key(request, used)
+            return render(request, *args, **kwargs)
+        key = page_cache_key(request, used, variant(request) if variant else "")
         cached = caches[PAGE_CACHE].get(key)
         metrics.count_page_cache(metrics.page_type(request), cached is not None)
         if cached is not None:
             return _with_age(cached)
-        response = view(request, *args, **kwargs)
-        vary_on_consent(response)
+        response = render(request, *args, **kwargs)
         if request.method == "GET":  # a HEAD response is served, never kept
             _store(response, key, seconds)
         return response

@@ -29,9 +29,10 @@ from newsdesk.sources.models import Publisher, Topic
 
 from . import listing, presentation
 from .caching import public_page
+from .former_addresses import moved_publisher
 from .metadata import absolute
 from .search import search_stories
-from .search_form import SearchForm
+from .search_form import DATE_ALIASES, SearchForm, with_date_aliases
 
 FEED_SIZE = 50
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -137,7 +138,7 @@ def publisher_content(request, slug: str) -> FeedContent:
 
 
 def search_content(request) -> FeedContent:
-    form = SearchForm(request.GET)
+    form = SearchForm(with_date_aliases(request.GET))
     form.is_valid()
     text = form.cleaned_data.get("q", "") or ""
     results = search_stories(text, form.filters(), per_page=FEED_SIZE)
@@ -279,5 +280,14 @@ def _serve(builder, params):
 
 front_feed = _serve(front_content, params=("lang",))
 topic_feed = _serve(topic_content, params=("lang",))
-publisher_feed = _serve(publisher_content, params=("lang",))
-search_feed = _serve(search_content, params=SearchForm.base_fields)
+_publisher_feed = _serve(publisher_content, params=("lang",))
+search_feed = _serve(search_content, params=(*SearchForm.base_fields, *DATE_ALIASES))
+
+
+def publisher_feed(request, slug: str, extension: str):
+    """A publisher's feeds; an address it had before its name changed redirects."""
+    if not Publisher.objects.filter(slug=slug).exists():
+        moved = moved_publisher(request, slug, "web:publisher_feed", extension)
+        if moved is not None:
+            return moved
+    return _publisher_feed(request, slug=slug, extension=extension)

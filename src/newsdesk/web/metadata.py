@@ -27,6 +27,7 @@ class FeedLink:
     mime_type: str
     title: str
     url: str
+    label: str = ""  # the format's name, for the visible links ("RSS")
 
 
 @dataclass
@@ -53,6 +54,7 @@ def feed_links(url_name: str, title: str, *args, query: dict | None = None) -> l
             mime_type,
             _("%(title)s (%(format)s)") % {"title": title, "format": label},
             absolute(reverse(url_name, args=[*args, extension])) + suffix,
+            label,
         )
         for extension, mime_type, label in FEED_FORMATS
     ]

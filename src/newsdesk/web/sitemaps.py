@@ -122,6 +122,7 @@ def robots_txt(request):
         "User-agent: *",
         f"Disallow: {reverse('web:search')}",
         f"Disallow: {reverse('web:cookie_settings')}",
+        f"Disallow: {reverse('web:choose_language')}",
         "Disallow: /admin/",
         "Disallow: /newsletter/",
         "Disallow: /img/",

@@ -2,7 +2,7 @@ from django.urls import path
 
 from newsdesk.consent import views as consent_views
 
-from . import feeds, images, sitemaps, views
+from . import app_manifest, feeds, images, sitemaps, views
 
 app_name = "web"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("search/feed.<str:extension>", feeds.search_feed, name="search_feed"),
     path("about/", views.privacy_page, name="privacy"),
+    path("language/", views.choose_language, name="choose_language"),
     path("cookies/", consent_views.cookie_settings, name="cookie_settings"),
     path("cookies/choice/", consent_views.record_choice, name="cookie_choice"),
     path("cookies/policy/", consent_views.cookie_policy, name="cookie_policy"),
@@ -38,4 +39,6 @@ urlpatterns = [
     path("sitemap-<str:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("manifest.webmanifest", app_manifest.web_manifest, name="manifest"),
+    path("favicon.ico", app_manifest.favicon, name="favicon"),
 ]

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from newsdesk.consent.services import declared_services
@@ -19,6 +20,7 @@ from newsdesk.stories.models import Story
 from . import listing, presentation
 from .brief import excerpt_within, story_brief
 from .caching import public_page
+from .former_addresses import moved_publisher
 from .glance import coverage_glance, desk_label_values
 from .images import proxied_url
 from .metadata import (
@@ -30,32 +32,35 @@ from .metadata import (
     story_list_json_ld,
 )
 from .search import SearchResults, search_stories
-from .search_form import SearchForm
+from .search_form import DATE_ALIASES, SearchForm, with_date_aliases
 
 log = logging.getLogger(__name__)
 
 RELATED_STORIES = 5
+TOPIC_HEADLINES = 3
 MAX_SEARCH_PAGES = 20
 # The query parameters each kind of page uses (every other one is dropped, caching.py).
 LIST_PARAMS = ("cursor", "lang")
-SEARCH_PARAMS = (*SearchForm.base_fields, "page")
+SEARCH_PARAMS = (*SearchForm.base_fields, *DATE_ALIASES, "page")
 
 
 def _list_context(request, page, **extra) -> dict:
-    language = listing.requested_language(request)
+    shown = listing.shown_languages(request)
     return {
         "cards": page.items,
         "page": page,
-        "language": language,
+        # The ?lang= of this page's own links (older/newer): only what the address named.
+        "language": listing.requested_language(request),
+        "shown_languages": shown,
         "languages": listing.story_languages(),
         "cursor": request.GET.get("cursor", ""),
         **extra,
     }
 
 
-@public_page(params=LIST_PARAMS)
+@public_page(params=LIST_PARAMS, variant=listing.language_variant)
 def front_page(request):
-    language = listing.requested_language(request)
+    language = listing.shown_languages(request).codes
     cursor = request.GET.get("cursor")
     page = listing.card_page(
         listing.visible_stories(language), listing.RANKED, cursor, listing.FRONT_TOP_STORIES
@@ -84,17 +89,30 @@ def front_page(request):
     return render(request, "web/front.html", context)
 
 
-@public_page
+@public_page(variant=listing.language_variant)
 def topic_index(request):
-    meta = PageMeta(title=_("Topics"), path=reverse("web:topics"))
-    topics = Topic.objects.order_by("name")
+    """Every topic with its latest headlines (in the languages the reader is shown)."""
+    meta = PageMeta(
+        title=_("Topics"),
+        path=reverse("web:topics"),
+        description=_("Every topic we follow, with its latest stories from every publisher."),
+    )
+    stories = listing.visible_stories(listing.shown_languages(request).codes)
+    topics = [
+        (topic, list(
+            stories.filter(topics=topic)
+            .order_by("-last_updated_at", "-id")
+            .only("pk", "title", "slug", "language", "last_updated_at")[:TOPIC_HEADLINES]
+        ))
+        for topic in Topic.objects.order_by("name")
+    ]
     return render(request, "web/topic_index.html", {"topics": topics, "meta": meta})
 
 
-@public_page(params=LIST_PARAMS)
+@public_page(params=LIST_PARAMS, variant=listing.language_variant)
 def topic_page(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
-    language = listing.requested_language(request)
+    language = listing.shown_languages(request).codes
     stories = listing.visible_stories(language).filter(topics=topic)
     page = listing.card_page(stories, listing.RECENT, request.GET.get("cursor"))
     path = reverse("web:topic", args=[topic.slug])
@@ -113,16 +131,25 @@ def topic_page(request, slug: str):
 @public_page
 def publisher_index(request):
     publishers = Publisher.objects.filter(excluded=False).order_by("name")
-    meta = PageMeta(title=_("Publishers"), path=reverse("web:publishers"))
+    meta = PageMeta(
+        title=_("Publishers"),
+        path=reverse("web:publishers"),
+        description=_("The publishers whose coverage we follow and link to."),
+    )
     return render(
         request, "web/publisher_index.html", {"publishers": publishers, "meta": meta}
     )
 
 
-@public_page(params=LIST_PARAMS)
+@public_page(params=LIST_PARAMS, variant=listing.language_variant)
 def publisher_page(request, slug: str):
-    publisher = get_object_or_404(Publisher, slug=slug, excluded=False)
-    language = listing.requested_language(request)
+    publisher = Publisher.objects.filter(slug=slug, excluded=False).first()
+    if publisher is None:
+        moved = moved_publisher(request, slug, "web:publisher")
+        if moved is not None:
+            return moved
+        raise Http404("No such publisher.")
+    language = listing.shown_languages(request).codes
     stories = listing.visible_stories(language).filter(publishers=publisher)
     page = listing.card_page(stories, listing.RECENT, request.GET.get("cursor"))
     path = reverse("web:publisher", args=[publisher.slug])
@@ -144,10 +171,10 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-@public_page(params=LIST_PARAMS)
+@public_page(params=LIST_PARAMS, variant=listing.language_variant)
 def archive_page(request, year: int | None = None, month: int | None = None,
                  day: int | None = None):
-    language = listing.requested_language(request)
+    language = listing.shown_languages(request).codes
     stories = listing.visible_stories(language)
     shown_day = None
     if year is not None:
@@ -253,10 +280,46 @@ def story_page(request, story_id: int, slug: str = ""):
     return render(request, "web/story.html", context)
 
 
+def choose_language(request):
+    """Remember the story language a reader picked in the filter (the essential
+    preference cookie, set only here) and show the page they came from in it.
+
+    A plain link (`?lang=de&next=/topics/science/`), so the filter works without
+    JavaScript on cached pages that carry no form token; it changes nothing but this
+    reader's own preference."""
+    code = request.GET.get("lang", "").strip().lower()
+    if code != listing.ALL_LANGUAGES and code not in listing.story_language_codes():
+        code = ""
+    target = request.GET.get("next", "")
+    if not (target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )):
+        target = reverse("web:front")
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    response = redirect(f"{path}?{urlencode({'lang': code})}" if code else path)
+    response.status_code = 303
+    if code:
+        response.set_cookie(
+            listing.LANGUAGE_COOKIE,
+            code,
+            max_age=listing.LANGUAGE_COOKIE_SECONDS,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @public_page
 def privacy_page(request):
     meta = PageMeta(title=_("About and privacy"), path=reverse("web:privacy"))
-    return render(request, "web/privacy.html", {"services": declared_services(), "meta": meta})
+    context = {
+        "services": declared_services(),
+        "language_cookie": listing.LANGUAGE_COOKIE,
+        "meta": meta,
+    }
+    return render(request, "web/privacy.html", context)
 
 
 def _search_page_number(request) -> int:
@@ -268,10 +331,10 @@ def _search_page_number(request) -> int:
 
 def run_search(request) -> tuple[SearchForm, SearchResults | None, list[str]]:
     """The form, the results (None before anything was asked) and messages for the visitor."""
-    form = SearchForm(request.GET)
+    form = SearchForm(with_date_aliases(request.GET))
     form.is_valid()
     text = form.cleaned_data.get("q", "") if "q" not in form.errors else ""
-    messages = []
+    messages = form.date_problems()
     if not text.strip():
         return form, None, messages
     try:
