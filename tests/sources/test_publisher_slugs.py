@@ -131,7 +131,7 @@ def test_the_migration_moves_publishers_already_named_by_their_pages(wire):
     Publisher.objects.filter(pk=wire.pk).update(name="Meridian Wire", name_confirmed=True)
     unconfirmed = Publisher.for_domain("feed-only.example", "Feed Only: World")
     migration = importlib.import_module(
-        "newsdesk.sources.migrations.0004_publisher_former_slugs"
+        "newsdesk.sources.migrations.0005_publisher_former_slugs"
     )
 
     migration.slugs_follow_confirmed_names(apps, None)

@@ -257,7 +257,6 @@ class PublisherAdmin(admin.ModelAdmin):
     inlines = [PublisherLabelInline, FormerSlugInline]
     list_editable = ["excluded", "headlines_only"]
     search_fields = ["name", "domain", "slug"]
-    inlines = [FormerSlugInline]
 
     def save_model(self, request, obj, form, change):
         if "name" in form.changed_data:
