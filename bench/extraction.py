@@ -162,8 +162,7 @@ def selection_f1(score, sets, rules=None):
     from newsdesk.articles.bodytext import SELECT_GRID, VOTE_GRID, vote_body
     from newsdesk.articles.extract import article_text
 
-    grid = [(v, s if rules is None else s.__class__(s.ratio, s.link_share, s.date_share,
-                                                       frozenset(rules)))
+    grid = [(v, s if rules is None else s.__class__(s.ratio, s.link_share, frozenset(rules)))
             for v in VOTE_GRID for s in SELECT_GRID]
     f1, memo = {}, {}
     for name, (truth, pages, statuses, table) in sets.items():
