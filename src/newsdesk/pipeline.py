@@ -12,12 +12,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
 from newsdesk.articles.extract import FeedHint, extract
 from newsdesk.articles.models import Article
-from newsdesk.articles.store import store_article
+from newsdesk.articles.store import entry_done, store_article
 from newsdesk.core import metrics
 from newsdesk.core.words import count
 from newsdesk.lost_tasks import fail_lost_tasks
@@ -26,6 +27,7 @@ from newsdesk.sources.entries import FeedError
 from newsdesk.sources.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_many
 from newsdesk.sources.fetch.stream import fetch_stream
 from newsdesk.sources.models import Entry, Source
+from newsdesk.sources.naming import note_declared_name
 from newsdesk.sources.polling import (
     PollOutcome,
     claim_due_sources,
@@ -144,16 +146,32 @@ def extract_now(entry_ids: list[int]) -> list[int]:
         if result.error is not None or not result.body:
             reason = result.error.message if result.error else f"page {entry.link}: empty page"
             log.debug("entry %s: page not used: %s", entry.pk, reason)
-            article = store_article(entry, status=Article.Status.FAILED)
-            Entry.objects.filter(pk=entry.pk).update(error=reason)
+            article = store_and_hand_off(entry, status=Article.Status.FAILED, error=reason)
         else:
             extraction = extract(
                 result.body, result.final_url, headers=result.headers, feed_hint=hint
             )
-            article = store_article(entry, extraction)
+            article = store_and_hand_off(entry, extraction)
         article_ids.append(article.pk)
     hand_to_clustering(article_ids)
     return article_ids
+
+
+def store_and_hand_off(entry: Entry, extraction=None, status: str | None = None,
+                       error: str = "") -> Article:
+    """Store the article (articles.store), then the hand-offs upstream: the name the page
+    declares for its publisher is noted (sources.naming, which renames only on repeated
+    evidence), and the entry is marked done or failed, in one transaction with the
+    article."""
+    with transaction.atomic():
+        article = store_article(entry, extraction, status)
+        Entry.objects.filter(pk=entry.pk).update(
+            state=Entry.State.DONE if entry_done(article.status) else Entry.State.FAILED,
+            error=error,
+        )
+    if extraction is not None and extraction.publisher:
+        note_declared_name(entry.source.publisher, extraction.publisher, article.url)
+    return article
 
 
 @task(queue_name="default")
@@ -169,7 +187,9 @@ def store_feed_entries(entry_ids: list[int]) -> int:
 def store_feed_articles(entry_ids: list[int]) -> list[int]:
     """Articles from the feed's own content, for sources whose pages we must not fetch."""
     entries = with_links(Entry.objects.filter(pk__in=entry_ids).select_related("source__publisher"))
-    article_ids = [store_article(entry, status=Article.Status.FEED_ONLY).pk for entry in entries]
+    article_ids = [
+        store_and_hand_off(entry, status=Article.Status.FEED_ONLY).pk for entry in entries
+    ]
     hand_to_clustering(article_ids)
     return article_ids
 

@@ -55,7 +55,20 @@ def test_an_extraction_with_any_character_is_stored_clean(entry, character):
 
 def test_one_page_declaring_another_outlets_name_does_not_rename_its_publisher(entry):
     """The issue's spoof: og:site_name of one page renamed its publisher at once."""
+    from newsdesk.pipeline import store_and_hand_off
+
     Publisher.for_domain("valleycourier.example", "Valley Courier")
-    store_article(entry, extraction_with("", publisher="Valley Courier"))
+    store_and_hand_off(entry, extraction_with("", publisher="Valley Courier"))
     entry.source.publisher.refresh_from_db()
+    assert entry.source.publisher.name == "Harbour feed"
+    entry.refresh_from_db()
+    assert entry.state == Entry.State.DONE
+
+
+def test_storing_an_article_writes_article_rows_only(entry):
+    """The entry's state and the publisher's name are the pipeline's hand-offs."""
+    store_article(entry, extraction_with("", publisher="Harbour Daily"))
+    entry.refresh_from_db()
+    entry.source.publisher.refresh_from_db()
+    assert entry.state == Entry.State.NEW
     assert entry.source.publisher.name == "Harbour feed"

@@ -1,15 +1,27 @@
-"""The article body: several extractors' opinions on one parsed page, reconciled by vote.
+"""The article body: several extractors' opinions on one parsed page, reconciled by vote,
+then guarded against losing the article.
 
 Every open-source extractor keeps some boilerplate on some pages, and each keeps
-different boilerplate. trafilatura's own extractor (fast mode) gives the body with
-its paragraphs; a paragraph survives only when another, independent opinion also
-contains most of it: trafilatura in precision mode, the readability algorithm
+different boilerplate. trafilatura's own extractor (fast mode) gives the
+body with its paragraphs; a paragraph survives only when another, independent opinion
+also contains most of it: trafilatura in precision mode, the readability algorithm
 (trafilatura's bundled port, which works on our tree without re-parsing), and the
 page's JSON-LD ``articleBody`` when the page has one. A related-stories list or a
 newsletter box that one extractor swept in is rarely kept by the others.
 
 Very long "paragraphs" (a layout with no block tags inside the article) are voted
 sentence by sentence so that trailing boilerplate glued to them can still go.
+
+The vote can lose the article: when the fast extractor took a teaser block or a lead
+paragraph for the body, every opinion that agrees with it shares the mistake. So the
+voted body is then compared with the credible alternatives (the JSON-LD body,
+trafilatura's full cascade with its readability/jusText fallbacks, the un-voted
+text): when it holds less than ``SelectSettings.ratio`` of an alternative's words, the
+alternative is taken unless the page itself says that the extra words are
+boilerplate: mostly the texts of the page's links (menus, lists of other stories).
+Agreement between candidates is never that evidence. (A second piece of evidence,
+short dated lines such as an event calendar, was tried and dropped: on both dev sets
+it changed no page, so the bench's ablation could not justify it.)
 The page is parsed once: every extractor gets a copy of the same lxml tree.
 """
 
@@ -59,14 +71,43 @@ VOTE_GRID = tuple(
 )
 
 
+# The selection rules, each of which bench/extraction.py removes in turn (its ablation).
+RULES = ("guard_jsonld", "guard_full", "guard_unvoted", "evidence_links")
+
+
+@dataclass(frozen=True)
+class SelectSettings:
+    """When the voted body gives way to a longer alternative.
+
+    ratio: the voted body is questioned when it has fewer than this share of an
+    alternative's words. link_share: the alternative's extra lines are boilerplate when
+    this share of their words are the page's link texts. rules: which rules (RULES) are on.
+    The ratio is the one value chosen on data: the best of SELECT_GRID on both dev sets
+    (every fold of the bench's cross-validation, grouped by site, chose it too); the
+    link share is fixed a priori.
+    """
+
+    ratio: float = 0.7
+    link_share: float = 0.3
+    rules: frozenset = frozenset(RULES)
+
+
+DEFAULT_SELECT = SelectSettings()
+SELECT_GRID = tuple(SelectSettings(ratio) for ratio in (0.3, 0.5, 0.7))
+
+
 @dataclass
 class BodyCandidates:
-    """The opinions on one page's body: `main` is voted on, the others are its supports."""
+    """The opinions on one page's body: `main` is voted on, the others are its supports;
+    `full` (trafilatura's whole cascade) and `jsonld` are the guard's alternatives and
+    `anchors` the page's link texts (lower-cased words joined by one space)."""
 
     main: str
     precise: str
     readability: str
     jsonld: str = ""
+    full: str = ""
+    anchors: frozenset = frozenset()
 
     @property
     def supports(self) -> list[str]:
@@ -125,15 +166,26 @@ def unwrap_layout_tables(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
+def anchor_texts(tree: HtmlElement) -> frozenset[str]:
+    """The words of every link on the page, lower-cased and joined by one space."""
+    found = set()
+    for a in tree.iter("a"):
+        words = WORD.findall(a.text_content().lower())
+        if words:
+            found.add(" ".join(words))
+    return frozenset(found)
+
+
 def body_candidates(tree: HtmlElement, url: str | None, jsonld_body: str = "") -> BodyCandidates:
     """Run every extractor on (a copy of) the one parsed tree."""
-    tree = unwrap_layout_tables(tree)
-    common = {"url": url, "include_comments": False, "fast": True, "output_format": "txt"}
-    main = trafilatura.extract(tree, **common) or ""
-    precise = trafilatura.extract(tree, favor_precision=True, **common) or ""
+    work = unwrap_layout_tables(tree)
+    common = {"url": url, "include_comments": False, "output_format": "txt"}
+    main = trafilatura.extract(work, fast=True, **common) or ""
+    precise = trafilatura.extract(work, fast=True, favor_precision=True, **common) or ""
+    full = trafilatura.extract(work, **common) or ""
     # try_readability is trafilatura's own safety net; it never raises.
-    readability = element_text(try_readability(copy.deepcopy(tree)))
-    return BodyCandidates(main, precise, readability, jsonld_body)
+    readability = element_text(try_readability(copy.deepcopy(work)))
+    return BodyCandidates(main, precise, readability, jsonld_body, full, anchor_texts(tree))
 
 
 def _shingles(words: list[str], size: int = 3) -> set[tuple[str, ...]]:
@@ -178,3 +230,52 @@ def vote_body(candidates: BodyCandidates, settings: VoteSettings = DEFAULT_VOTE)
         return "\n".join(text for i, (text, kept) in enumerate(voted)
                          if kept or first < i < last)
     return "\n".join(text for text, kept in voted if kept)
+
+
+
+# ---------------------------------------------------------------- the guard
+
+def _line_words(text: str) -> list[list[str]]:
+    return [words for line in text.split("\n") if (words := WORD.findall(line.lower()))]
+
+
+def extra_lines(alternative: str, chosen: str) -> list[list[str]]:
+    """The alternative's lines (as word lists) that the chosen body does not have."""
+    have = {" ".join(words) for words in _line_words(chosen)}
+    return [words for words in _line_words(alternative) if " ".join(words) not in have]
+
+
+def is_boilerplate(lines: list[list[str]], anchors: frozenset,
+                   settings: SelectSettings = DEFAULT_SELECT) -> bool:
+    """What the page says about these lines: mostly its own link texts (menus, lists of
+    other stories)."""
+    words = sum(len(line) for line in lines)
+    if not words:
+        return True
+    if "evidence_links" in settings.rules:
+        linked = sum(len(line) for line in lines if " ".join(line) in anchors)
+        if linked >= settings.link_share * words:
+            return True
+    return False
+
+
+def word_count(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def select_body(candidates: BodyCandidates, vote: VoteSettings = DEFAULT_VOTE,
+                select: SelectSettings = DEFAULT_SELECT, voted: str | None = None) -> str:
+    """The voted body, unless it is a small part of a credible alternative that the page
+    does not mark as boilerplate (see the module's docstring). `voted` may be given when
+    the vote was already taken with these settings."""
+    chosen = vote_body(candidates, vote) if voted is None else voted
+    for rule, alternative in (("guard_jsonld", candidates.jsonld),
+                              ("guard_full", candidates.full),
+                              ("guard_unvoted", candidates.main)):
+        if rule not in select.rules or not alternative:
+            continue
+        if word_count(chosen) < select.ratio * word_count(alternative) and not is_boilerplate(
+            extra_lines(alternative, chosen), candidates.anchors, select
+        ):
+            chosen = alternative
+    return chosen

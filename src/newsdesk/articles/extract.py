@@ -1,7 +1,8 @@
 """Extraction: a publisher's page in, the article's text and metadata out.
 
 The page is decoded (its real charset, whatever it declares) and parsed once; the
-body comes from several extractors reconciled by vote (bodytext.py), the metadata
+body comes from several extractors reconciled by vote and guarded against losing the
+article to a teaser or a boilerplate block (bodytext.py), the metadata
 from JSON-LD, OpenGraph, meta tags and the page (metadata.py), cross-checked
 against what the feed said. A bot challenge, consent wall or paywall is recorded
 as such (walls.py) and the feed's summary stands in for the text; the
@@ -19,11 +20,13 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from newsdesk.articles.bodytext import (
+    DEFAULT_SELECT,
     DEFAULT_VOTE,
     BodyCandidates,
+    SelectSettings,
     VoteSettings,
     body_candidates,
-    vote_body,
+    select_body,
 )
 from newsdesk.articles.excerpt import make_excerpt
 from newsdesk.articles.furniture import drop_boilerplate_lines, drop_title_lines
@@ -130,9 +133,10 @@ def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
 
 
 def article_text(candidates: BodyCandidates, meta: PageMetadata,
-                 vote: VoteSettings = DEFAULT_VOTE) -> str:
-    """The voted body without furniture lines and without a repeated headline."""
-    text = drop_boilerplate_lines(vote_body(candidates, vote))
+                 vote: VoteSettings = DEFAULT_VOTE, select: SelectSettings = DEFAULT_SELECT,
+                 voted: str | None = None) -> str:
+    """The selected body without furniture lines and without a repeated headline."""
+    text = drop_boilerplate_lines(select_body(candidates, vote, select, voted))
     return drop_title_lines(text, [meta.title, meta.page_heading])
 
 
@@ -159,7 +163,8 @@ def _cross_check(meta: PageMetadata, hint: FeedHint | None) -> None:
 
 def extract(html: bytes | str, url: str | None = None, *,
             headers: Mapping[str, str] | None = None, feed_hint: FeedHint | None = None,
-            vote: VoteSettings = DEFAULT_VOTE) -> Extraction:
+            vote: VoteSettings = DEFAULT_VOTE,
+            select: SelectSettings = DEFAULT_SELECT) -> Extraction:
     """Extract one page. Never raises on bad markup: an unusable page is "not_article"."""
     url = url or (feed_hint.link if feed_hint else None)
     source, tree = parse_page(html, headers)
@@ -168,7 +173,7 @@ def extract(html: bytes | str, url: str | None = None, *,
     meta = extract_metadata(tree, url, _header(headers, "content-language"))
     _cross_check(meta, feed_hint)
     policy = snippet_policy(tree, headers)
-    text = article_text(body_candidates(tree, url, meta.jsonld_body), meta, vote)
+    text = article_text(body_candidates(tree, url, meta.jsonld_body), meta, vote, select)
     status = detect_wall(tree, source, text, meta.accessible_for_free)
     if status is not None:  # a wall's words are never the article's text
         text = html_to_text(feed_hint.summary or "") if feed_hint else ""

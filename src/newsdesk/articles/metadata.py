@@ -40,7 +40,7 @@ ZONE_ABBREVIATIONS = {
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # "By", "Analysis by", "Von": what precedes the names in a byline.
 _BY_PREFIX = re.compile(
-    r"^\s*(?:[\w-]+\s+)?(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE
+    r"^\s*(?:[\w-]+\s+)?(?:by|von|par|por|di|door|av|af)\s*:?\s+", re.IGNORECASE
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bet\b|&)\s*", re.IGNORECASE)
 # Where a byline stops naming people: a handle, a date or time, a separator, "Updated".
@@ -343,10 +343,28 @@ def _bylines(
     found: list[str] = []
     for name in names:
         for part in _AUTHOR_SPLIT.split(_BYLINE_TAIL.sub("", _BY_PREFIX.sub("", name))):
-            part = _BY_PREFIX.sub("", part).strip(" .-–—")
+            part = _BY_PREFIX.sub("", part).strip(" .-–—\"'“”")
             if _is_person_name(part, site) and part not in found:
                 found.append(part)
-    return found
+    return found or _trafilatura_authors(tree)
+
+
+def _trafilatura_authors(tree: HtmlElement) -> list[str]:
+    """trafilatura's author search (meta tags, JSON-LD, then bylines in the page), for
+    pages where ours finds no person: it also names teams and brands ("Podium Staff"),
+    which is how such pages sign their articles."""
+    from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
+
+    try:
+        found = examine_meta(tree)
+        if found.author and " " not in found.author:
+            found.author = None
+        found = extract_meta_json(tree, found)
+        author = found.author or extract_author(tree)
+    except Exception:  # noqa: BLE001 - its parsers raise assorted errors on odd pages
+        return []
+    names = [" ".join(name.split()) for name in (author or "").split(";")]
+    return [name for name in dict.fromkeys(names) if name and not is_http_url(name)]
 
 
 def _is_person_name(part: str, site: set[str]) -> bool:

@@ -2,7 +2,8 @@
 
 An article comes from an extraction of its page, or — when the page could not be
 fetched, is behind a wall, or the source asks us not to fetch pages — from what
-the feed entry itself said.
+the feed entry itself said. Only article rows are written here: the entry's state and
+what the page says about its publisher are the pipeline's hand-offs (pipeline.py).
 """
 
 from dataclasses import replace
@@ -18,10 +19,14 @@ from newsdesk.core.html import html_to_text
 from newsdesk.core.text import clean_fields
 from newsdesk.core.urls import canonicalize_url, host_of
 from newsdesk.sources.models import Entry
-from newsdesk.sources.naming import note_declared_name
 
 WALL_STATUSES = {"paywall", "consent_wall", "bot_challenge"}
 EXTRACTION_FIELDS_WITH_LINES = frozenset({"text", "excerpt"})
+
+
+def entry_done(status: str) -> bool:
+    """Whether an entry whose article has this status is done (else it failed)."""
+    return status in ("ok", "feed_only") or status in WALL_STATUSES
 
 
 def _feed_text(entry: Entry) -> str:
@@ -89,19 +94,11 @@ def store_article(entry: Entry, extraction=None, status: str | None = None) -> A
         "content_hash": entry.content_hash,
         "extracted_at": now,
     }
-    if extraction is not None and extraction.publisher:
-        note_declared_name(entry.source.publisher, extraction.publisher, url)
     with transaction.atomic():
         article, created = Article.objects.update_or_create(
             url_hash=Article.hash_url(url), defaults=fields
         )
         article.entries.add(entry)
-        Entry.objects.filter(pk=entry.pk).update(
-            state=Entry.State.DONE
-            if status in ("ok", "feed_only") or status in WALL_STATUSES
-            else Entry.State.FAILED,
-            error="",
-        )
     if created:
         metrics.count_article(status)
     return article

@@ -1,0 +1,81 @@
+"""The guard against catastrophic picks: each failure kind of issue 13, on text written
+for these tests, asserting which body is chosen."""
+
+from newsdesk.articles.bodytext import (
+    RULES,
+    BodyCandidates,
+    SelectSettings,
+    select_body,
+)
+
+# An invented report, twelve paragraphs long.
+ARTICLE = [
+    f"Paragraph {n}: the river authority said the new flood gates at the lower weir held "
+    f"through the night, while engineers measured the water at station {n} and reported "
+    "the level falling slowly after the storm had moved east across the valley." for n in
+    range(1, 13)
+]
+LEAD = ARTICLE[0]
+BODY = "\n".join(ARTICLE)
+
+
+def test_a_lead_only_teaser_block_gives_way_to_the_long_body():
+    """The fast extractor took the teaser (lead paragraph) for the body, and the precision
+    run agrees with it: agreement does not save it, the longer full cascade wins."""
+    candidates = BodyCandidates(main=LEAD, precise=LEAD, readability=LEAD, full=BODY)
+    assert select_body(candidates) == BODY
+
+
+def test_a_boilerplate_block_with_many_dates_is_not_taken_for_the_article():
+    """The article was chosen; the alternative adds a long calendar of fairs, each entry
+    a link of the page: it stays out."""
+    fairs = [f"Harbour trade fair {n}, 1{n} March 2027, exhibition hall {n}"
+             for n in range(1, 30)]
+    article = LEAD + "\n" + ARTICLE[1]
+    candidates = BodyCandidates(
+        main=article, precise=article, readability="", full=article + "\n" + "\n".join(fairs),
+        anchors=frozenset(" ".join(fair.lower().replace(",", "").split()) for fair in fairs),
+    )
+    assert select_body(candidates) == article
+    # Without the link evidence the calendar would have been taken.
+    no_links = SelectSettings(rules=frozenset(RULES) - {"evidence_links"})
+    assert "trade fair" in select_body(candidates, select=no_links)
+
+
+def test_the_calendar_chosen_by_the_fast_extractor_gives_way_to_the_article():
+    fairs = "\n".join(f"Trade fair {n}, 1{n} May 2027" for n in range(1, 8))
+    candidates = BodyCandidates(main=fairs, precise=fairs, readability=fairs, full=BODY)
+    assert select_body(candidates) == BODY
+
+
+def test_a_jsonld_body_that_is_a_truncated_teaser_does_not_replace_the_article():
+    teaser = " ".join(LEAD.split()[:25]) + " …"
+    candidates = BodyCandidates(main=BODY, precise=BODY, readability=BODY, jsonld=teaser,
+                                full=BODY)
+    assert select_body(candidates) == BODY
+
+
+def test_a_whole_jsonld_body_replaces_a_lead_only_pick():
+    candidates = BodyCandidates(main=LEAD, precise=LEAD, readability="", jsonld=BODY)
+    assert select_body(candidates) == BODY
+
+
+def test_of_two_long_candidates_the_shorter_is_right_when_the_rest_is_the_pages_links():
+    """The full cascade swept in a list of other stories: every extra line is the text of
+    a link on the page, so the shorter article stands."""
+    others = [f"Other story number {n} about the regional council budget and its critics"
+              for n in range(1, 40)]
+    article = "\n".join(ARTICLE[:6])
+    candidates = BodyCandidates(
+        main=article, precise=article, readability=article, full=article + "\n" + "\n".join(others),
+        anchors=frozenset(line.lower() for line in others),
+    )
+    assert select_body(candidates) == article
+    no_links = SelectSettings(rules=frozenset(RULES) - {"evidence_links"})
+    assert "Other story number 1 " in select_body(candidates, select=no_links)
+
+
+def test_a_longer_alternative_within_the_ratio_leaves_the_vote_alone():
+    article = "\n".join(ARTICLE[:10])
+    candidates = BodyCandidates(main=article, precise=article, readability=article, full=BODY)
+    assert select_body(candidates) == article
