@@ -109,6 +109,8 @@ def test_an_editor_renaming_or_readdressing_in_the_admin_keeps_the_old_address(a
         "former_slugs-INITIAL_FORMS": "0",
         "former_slugs-MIN_NUM_FORMS": "0",
         "former_slugs-MAX_NUM_FORMS": "1000",
+        "labels-TOTAL_FORMS": "0",
+        "labels-INITIAL_FORMS": "0",
     }
     assert admin_client.post(change, form).status_code == 302
     wire.refresh_from_db()

@@ -157,6 +157,7 @@ def test_publishers_are_labelled_in_the_admin(admin_client):
         "name": "Harbour Herald", "slug": "hh", "domain": "hh.example",
         "labels-TOTAL_FORMS": "1", "labels-INITIAL_FORMS": "0",
         "labels-0-name": " Country ", "labels-0-value": "NM",
+        "former_slugs-TOTAL_FORMS": "0", "former_slugs-INITIAL_FORMS": "0",
     })
 
     assert response.status_code == 302
