@@ -399,7 +399,8 @@ def local_stream(seed: int = 0, family: str = "dev", incidents: int = 1000,
 #
 # A story kind: the particulars drawn for it, and per framing the lead templates.
 # Fields common to all: {actor} {actor_last} {title} {party} {rival} {rival_last}
-# {place} {state} {day} {figure} {percent} {amount} {yes} {no} {count} {bill} {company}.
+# {place} {state} {day} {percent} {amount} {yes} {no} {count} {company}, and {newcomer}
+# (someone in the news once: a judge, an appointee), beside the recurring figures.
 
 FRAMINGS_DEV = (
     {"kind": "tax bill",
@@ -420,18 +421,18 @@ FRAMINGS_DEV = (
                "{state} families will keep more of their paychecks after the Senate "
                "backed {actor_last}'s {amount} relief plan {yes} to {no} on {day}.")},
     {"kind": "court ruling",
-     "left": ("A {count}-page ruling by Judge {actor} on {day} {dealt a blow to|struck "
+     "left": ("A {count}-page ruling by Judge {newcomer} on {day} {dealt a blow to|struck "
               "down} {rival_last}'s {assault on|crackdown on} voting rights in {state}.",
-              "Voters in {state} {won|scored} a reprieve {day} when Judge {actor} blocked "
+              "Voters in {state} {won|scored} a reprieve {day} when Judge {newcomer} blocked "
               "{rival}'s restrictive ballot law."),
-     "centre": ("Judge {actor} on {day} blocked a {state} election law backed by {rival}, "
+     "centre": ("Judge {newcomer} on {day} blocked a {state} election law backed by {rival}, "
                 "ruling in a {count}-page opinion that it {likely|probably} violates the "
                 "constitution.",
                 "A federal judge in {place} halted {state}'s new voting law {day}, a "
                 "setback for {rival}, who signed it."),
-     "right": ("An activist judge, {actor}, {overrode|threw out} {state} voters' election "
+     "right": ("An activist judge, {newcomer}, {overrode|threw out} {state} voters' election "
                "safeguards {day}, in a {count}-page ruling {rival_last} vowed to appeal.",
-               "{rival} {blasted|slammed} Judge {actor_last} {day} after the judge in "
+               "{rival} {blasted|slammed} Judge {newcomer_last} {day} after the judge in "
                "{place} {tossed|froze} {state}'s ballot integrity law.")},
     {"kind": "strike",
      "left": ("{count} {workers|nurses} at {company} in {place} walked off the job "
@@ -498,17 +499,17 @@ FRAMINGS_HELDOUT = (
                "Blame {rival}'s rules for the {count} lost {place} jobs, {actor} said {day}"
                " after {company} closed shop.")},
     {"kind": "appointment",
-     "left": ("{rival} {tapped|picked} {actor}, a {lobbyist|former industry lawyer}, to "
+     "left": ("{rival} {tapped|picked} {newcomer}, a {lobbyist|former industry lawyer}, to "
               "run the {state} {agency|office} {day}, {alarming|worrying} advocates.",
-              "Advocates fear the worst after {actor} was named {day} to lead {state}'s "
+              "Advocates fear the worst after {newcomer} was named {day} to lead {state}'s "
               "regulators by {rival_last}."),
-     "centre": ("{rival} on {day} named {actor} to lead the {state} regulatory office, "
+     "centre": ("{rival} on {day} named {newcomer} to lead the {state} regulatory office, "
                 "which oversees {count} firms and a {amount} budget.",
-                "{actor}, {rival_last}'s choice to lead {state}'s regulators, was "
+                "{newcomer}, {rival_last}'s choice to lead {state}'s regulators, was "
                 "announced {day}."),
-     "right": ("{rival} chose a {seasoned|proven} hand {day}: {actor} will lead {state}'s "
+     "right": ("{rival} chose a {seasoned|proven} hand {day}: {newcomer} will lead {state}'s "
                "regulators and their {amount} budget.",
-               "{actor}, named {day} to head {state}'s regulators, {promises|vows} to cut "
+               "{newcomer}, named {day} to head {state}'s regulators, {promises|vows} to cut "
                "red tape for {count} firms.")},
 )
 
@@ -536,10 +537,12 @@ def framings_stream(seed: int = 0, family: str = "dev", stories: int = 360,
         # the same figures recur: a small pool, chosen with a skew towards a few
         actor = figures[min(int(rng.expovariate(1 / 6)), len(figures) - 1)]
         rival = rng.choice([f for f in figures if f != actor])
+        newcomer = f"{rng.choice(FIRST_NAMES)} {invented_name(rng, syllables, (2, 3))}"
         yes = rng.randint(51, 70)
         values = {
             "actor": actor, "actor_last": actor.split()[-1], "rival": rival,
             "rival_last": rival.split()[-1], "Party": rng.choice(PARTIES),
+            "newcomer": newcomer, "newcomer_last": newcomer.split()[-1],
             "state": rng.choice(states), "place": rng.choice(places),
             "day": WEEKDAYS[moment.weekday()], "company": rng.choice(companies),
             "amount": f"${rng.randint(2, 95)} {rng.choice(('million', 'billion'))}",
