@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/clustering.py [--data FILE.jsonl] [--orders 0,1,2,3,4]
         [--predictions DIR] [--window-articles 100000] [--copies 400] [--json] [--fit]
+        [--stream-seeds 0,1] [--streams-only]
 
 Measured in one run, on the data (default: the ECB+ dev sample in
 ../shared/benchmarks/clustering/dev/):
@@ -29,6 +30,12 @@ Measured in one run, on the data (default: the ECB+ dev sample in
   3-day window.
   The runner's own TF-IDF centroid baseline (threshold 0.25, as in the README) runs
   on the same orders in this process.
+- generated dated streams (``clustering_streams.py``): ``synthetic_local`` and
+  ``synthetic_framings`` (the ``dev`` template family, seeds ``--stream-seeds``,
+  averaged), ``heldout_local`` and ``heldout_framings`` (the held-out family, seed 0,
+  kept for evaluation: other headlines, sentences, synonyms, names and outlets); each
+  with Newsdesk, the windowed ceiling and TF-IDF with a 3-day window.
+  ``--streams-only`` runs these alone (seconds, for trying a rule).
 - ``newsdesk_cv_by_topic``: the join and merge models were fitted on this sample, so
   they are refitted here with five folds grouped by topic (no topic in both a training
   and a test fold; ``topic`` is used only to form the folds; the folds' models learn

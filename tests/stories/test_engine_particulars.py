@@ -148,8 +148,7 @@ def test_an_outlets_formula_told_of_another_event_does_not_join_it():
 def test_without_the_particulars_rule_the_next_vote_is_folded_into_the_first():
     """The same stream with the rule switched off: the merge model alone, sure of a
     fold two days apart, is what the test above pins down."""
-    settings = EngineSettings(settle_sure=0.0, join_particulars=0.0,
-                              settle_apart_hours=math.inf)
+    settings = EngineSettings(join_particulars=0.0, settle_apart_hours=math.inf)
     stories = stream(StoryIndex(settings=settings),
                      [*earlier_stories_of_the_senator(), *FARM_BILL, RAIL_BILL])
     assert stories["rail-centre"] == stories["farm-centre"]
