@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/clustering.py [--data FILE.jsonl] [--orders 0,1,2,3,4]
         [--predictions DIR] [--window-articles 100000] [--copies 400] [--json] [--fit]
+        [--stream-seeds 0,1] [--streams-only]
 
 Measured in one run, on the data (default: the ECB+ dev sample in
 ../shared/benchmarks/clustering/dev/):
@@ -29,6 +30,12 @@ Measured in one run, on the data (default: the ECB+ dev sample in
   3-day window.
   The runner's own TF-IDF centroid baseline (threshold 0.25, as in the README) runs
   on the same orders in this process.
+- generated dated streams (``clustering_streams.py``): ``synthetic_local`` and
+  ``synthetic_framings`` (the ``dev`` template family, seeds ``--stream-seeds``,
+  averaged), ``heldout_local`` and ``heldout_framings`` (the held-out family, seed 0,
+  kept for evaluation: other headlines, sentences, synonyms, names and outlets); each
+  with Newsdesk, the windowed ceiling and TF-IDF with a 3-day window.
+  ``--streams-only`` runs these alone (seconds, for trying a rule).
 - ``newsdesk_cv_by_topic``: the join and merge models were fitted on this sample, so
   they are refitted here with five folds grouped by topic (no topic in both a training
   and a test fold; ``topic`` is used only to form the folds; the folds' models learn
@@ -87,7 +94,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from clustering_training import (  # noqa: E402  (bench/, beside this script)
+from clustering_streams import STREAMS  # noqa: E402  (bench/, beside this script)
+from clustering_training import (  # noqa: E402
     fit_join_model,
     fit_time_gap,
     join_training_pairs,
@@ -511,6 +519,35 @@ def dated_quality(name, articles, runner, score_labels, models_of=None, folds: i
     return report
 
 
+# --------------------------------------------------------------------------- synthetic streams
+
+SYNTHETIC_KEYS = ("synthetic_local", "synthetic_framings", "heldout_local",
+                  "heldout_framings")
+
+
+def synthetic_quality(runner, score_labels, seeds: list[int]) -> dict:
+    """The generated dated streams (``clustering_streams.py``): local crime and framings.
+
+    ``synthetic_*``: the ``dev`` template family, averaged over ``seeds`` (the one to tune
+    on); ``heldout_*``: the held-out family (other templates, vocabulary, names and
+    outlets), seed 0, for evaluation only. Each with Newsdesk, the perfect engine with
+    the 72-hour window (``ceiling``) and TF-IDF with a 3-day window.
+    """
+    report = {}
+    for kind, generate in STREAMS.items():
+        for family, family_seeds in (("dev", seeds), ("heldout", [0])):
+            runs = [dated_quality(f"{family} {kind} (seed {seed})", generate(seed, family),
+                                  runner, score_labels) for seed in family_seeds]
+            merged = {"articles": sum(r["articles"] for r in runs),
+                      "stories": sum(r["stories"] for r in runs), "seeds": family_seeds}
+            for method in ("newsdesk", "ceiling", "tfidf"):
+                merged[method] = {k: round(sum(r[method][k] for r in runs) / len(runs), 4)
+                                  for k in runs[0][method] if k != "seed"}
+            key = f"{'synthetic' if family == 'dev' else 'heldout'}_{kind}"
+            report[key] = merged
+    return report
+
+
 # --------------------------------------------------------------------------- synthetic
 
 NAME_RE = re.compile(r"\b[A-Z][a-z]+\b")
@@ -775,7 +812,7 @@ def print_summary(report: dict, window_articles: int) -> None:
     for method in ("newsdesk", "newsdesk_cv_by_topic", "tfidf", "ceiling"):
         if method in report and "b3_f1" in report[method]:
             print(score_line(method, report[method]))
-    for stream in ("dated_ecb", "dated_simulator"):
+    for stream in ("dated_ecb", "dated_simulator", *SYNTHETIC_KEYS):
         for method in ("newsdesk", "newsdesk_cv_by_topic", "ceiling", "tfidf"):
             if method in report.get(stream, {}):
                 print(score_line(f"{stream} {method}", report[stream][method]))
@@ -795,6 +832,10 @@ def main() -> None:
     parser.add_argument("--measure-articles", type=int, default=5_000)
     parser.add_argument("--copies", type=int, default=400)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--stream-seeds", default="0",
+                        help="seeds of the synthetic 'dev' streams (clustering_streams.py)")
+    parser.add_argument("--streams-only", action="store_true",
+                        help="only the synthetic dated streams (no ECB+, speed or copies)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--fit", action="store_true",
                         help="print the models fitted on stream orders 0-2 and exit")
@@ -814,6 +855,16 @@ def main() -> None:
         sys.exit(f"--orders {args.orders!r}: expected comma-separated integers, e.g. 0,1,2")
     score_labels = load_module("clustering_score", SHARED / "score.py").score_labels
     runner = load_module("clustering_runner", SHARED / "run_baselines.py")
+    try:
+        args.stream_seeds = [int(s) for s in args.stream_seeds.split(",") if s.strip()]
+    except ValueError:
+        sys.exit(f"--stream-seeds {args.stream_seeds!r}: expected comma-separated integers")
+    if args.streams_only:
+        report = synthetic_quality(runner, score_labels, args.stream_seeds)
+        print_summary(report, 0)
+        if args.json:
+            print(json.dumps(report, allow_nan=False))
+        return
 
     raw = load_articles(args.data)
     has_gold = all("cluster" in a for a in raw)
@@ -845,6 +896,7 @@ def main() -> None:
                                             models_of, args.folds)
     report["dated_simulator"] = dated_quality("simulator", simulator_stream(), runner,
                                               score_labels)
+    report.update(synthetic_quality(runner, score_labels, args.stream_seeds))
     if args.window_articles > 0:
         report.update(window_speed(raw, args.window_articles, args.measure_articles))
     if has_gold and args.copies > 0:

@@ -98,6 +98,10 @@ class Vocabulary:
             raised *= 0.5
         return raised
 
+    def frequency(self, term_ids: np.ndarray) -> np.ndarray:
+        """Document frequencies of terms as counted so far (without the prior)."""
+        return self._frequency(self._cells(term_ids))
+
     def idf(self, seen: np.ndarray) -> np.ndarray:
         """Smoothed inverse document frequency of terms held by ``seen`` articles (their
         counts here plus the prior from general English)."""
