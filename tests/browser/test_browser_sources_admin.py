@@ -85,6 +85,8 @@ def test_the_sources_list_shows_every_health_column_at_1280_pixels(editor_page, 
         " return r.scrollWidth - r.clientWidth; }")
     assert hidden <= 0, f"the list hides {hidden}px of its columns behind a scroll bar"
     page.locator("#result_list a", has_text="show").first.click()
+    page.wait_for_url("**/last-error/")
+    page.wait_for_selector("#content-main .module")
     assert "it asked us to come back later" in page.content()
 
 

@@ -122,7 +122,8 @@ def test_a_site_with_nothing_to_follow_names_the_likeliest_tries_and_the_count(n
     assert len(line) < 900  # three tries, not all of them
     assert f"found nothing to follow at {server.url('/')} after trying 16 addresses" in line
     assert f"the likeliest: the address given {server.url('/')}: not a feed" in line
-    assert "404" not in line
+    # plain 404s come last, so none is among the three (the port may hold the digits 404)
+    assert "404" not in line.replace(server.url("/").rstrip("/"), "")
     assert "`newsdesk sources add --show-tries URL` lists every try" in line
 
     every = newsdesk("sources", "add", "--show-tries", server.url("/"))
