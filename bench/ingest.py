@@ -11,7 +11,10 @@ fresh database, and polls are counted at the simulator. Measured in one run:
   bare aiohttp loop sending the same conditional requests at the same concurrency;
 - cold with pages: a smaller set of new feeds whose article pages are fetched and
   extracted; entries (articles) stored per second;
-- peak resident memory of the largest Newsdesk process and of all of them.
+- peak resident memory (VmHWM) of each process kind — web (gunicorn), worker,
+  clustering consumer, scheduler, and the supervisors that start them — of the largest
+  Newsdesk process and of all of them together. The web server is asked for the front
+  page and a search every 5 s, so it does a reader's work while the desk ingests.
 
 Progress goes to stderr; with --json the last line of stdout is one JSON object.
 Usage: bench/ingest.py [--feeds 10000] [--page-feeds 500] [--latency-ms 100]
@@ -32,6 +35,7 @@ import urllib.request
 from pathlib import Path
 
 from common import cpu_seconds, free_port, fresh_postgres_database, peak_rss_mb, proc_tree, say
+from desk_harness import KINDS, command_line, process_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY = 64
@@ -43,18 +47,22 @@ FARM_HOSTS = 100
 
 
 class Desk:
-    """The scheduler and worker processes, started with the benchmark's environment."""
+    """The web server, scheduler and worker processes, started with the benchmark's
+    environment; the peak resident memory of each, by kind."""
 
     def __init__(self, env: dict):
         self.env = env
         self.procs: list[subprocess.Popen] = []
         self.peaks: dict[int, float] = {}
+        self.kinds: dict[int, str] = {}
+        self.web_port = free_port()
 
     def start(self) -> None:
         newsdesk = str(ROOT / ".venv" / "bin" / "newsdesk")
         for args in (
             ["worker", "--interval", "0.2"],
             ["scheduler", "--interval", "1"],
+            ["serve", "--host", "127.0.0.1", "--port", str(self.web_port)],
         ):
             self.procs.append(
                 subprocess.Popen(
@@ -73,7 +81,32 @@ class Desk:
 
     def sample_memory(self) -> None:
         for pid in self.pids():
+            if pid not in self.kinds:
+                kind = process_kind(command_line(pid)[0])
+                if kind is None:
+                    continue
+                self.kinds[pid] = kind
             self.peaks[pid] = max(self.peaks.get(pid, 0.0), peak_rss_mb(pid))
+
+    def visit_site(self) -> None:
+        """A reader's visit (front page, a story), so the web processes do their work."""
+        base = f"http://127.0.0.1:{self.web_port}"
+        for path in ("/", "/search/?q=farm"):
+            try:
+                with urllib.request.urlopen(base + path, timeout=10) as response:
+                    response.read()
+            except OSError:
+                pass
+
+    def peaks_by_kind(self) -> dict[str, dict]:
+        """Per kind: processes seen, the largest one's peak, and all of them summed (MB)."""
+        found = {}
+        for kind in KINDS:
+            peaks = [self.peaks[pid] for pid, k in self.kinds.items() if k == kind]
+            if peaks:
+                found[kind] = {"processes": len(peaks), "largest_mb": round(max(peaks), 1),
+                               "total_mb": round(sum(peaks), 1)}
+        return found
 
     def stop(self) -> None:
         self.sample_memory()
@@ -137,10 +170,13 @@ async def bare_loop(urls: list[str], etags: dict[str, str], resolve: dict[str, s
 def wait_for(label: str, done, desk: Desk, timeout: float) -> float:
     """Seconds until done() is true; samples memory while waiting."""
     started = time.perf_counter()
-    last = 0.0
+    last = visited = 0.0
     while True:
         progress, finished = done()
         desk.sample_memory()
+        if time.perf_counter() - visited > 5:
+            desk.visit_site()
+            visited = time.perf_counter()
         now = time.perf_counter()
         if finished:
             return now - started
@@ -328,6 +364,9 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
     results["peak_rss_mb"] = max(desk.peaks.values(), default=0.0)
     results["peak_rss_mb_total"] = sum(desk.peaks.values())
+    by_kind = desk.peaks_by_kind()
+    for kind, peak in by_kind.items():
+        results[f"peak_rss_mb_{kind.replace(' ', '_')}"] = peak["largest_mb"]
     results.update(
         feeds=args.feeds,
         page_feeds=args.page_feeds,
@@ -337,7 +376,12 @@ def main() -> None:
     )
     rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in results.items()}
     for key, value in rounded.items():
-        print(f"{key:32} {value}")
+        print(f"{key:36} {value}")
+    print("peak resident memory by process kind (MB; targets: largest <= 400, all <= 1000):")
+    for kind, peak in by_kind.items():
+        print(f"  {kind:22} {peak['processes']} process(es), largest {peak['largest_mb']}, "
+              f"together {peak['total_mb']}")
+    rounded["peak_rss_by_kind"] = by_kind
     if args.json:
         print(json.dumps(rounded, allow_nan=False))
 
