@@ -36,6 +36,17 @@ def cpu_seconds(*pids: int) -> float:
     return total
 
 
+def rss_mb(pid: int) -> float:
+    """The process's resident memory now (VmRSS), in MB; 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def peak_rss_mb(pid: int) -> float:
     """The process's peak resident memory (VmHWM), in MB; 0 when it is gone."""
     try:

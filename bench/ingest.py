@@ -15,6 +15,9 @@ fresh database, and polls are counted at the simulator. Measured in one run:
   clustering consumer, scheduler, and the supervisors that start them — of the largest
   Newsdesk process and of all of them together. The web server is asked for the front
   page and a search every 5 s, so it does a reader's work while the desk ingests.
+  peak_rss_mb_total adds up each process's own peak (they need not come at once);
+  peak_rss_mb_together is the most all of them held at one moment (sampled 5 times a
+  second).
 
 Progress goes to stderr; with --json the last line of stdout is one JSON object.
 Usage: bench/ingest.py [--feeds 10000] [--page-feeds 500] [--latency-ms 100]
@@ -34,7 +37,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import cpu_seconds, free_port, fresh_postgres_database, peak_rss_mb, proc_tree, say
+from common import (
+    cpu_seconds,
+    free_port,
+    fresh_postgres_database,
+    peak_rss_mb,
+    proc_tree,
+    rss_mb,
+    say,
+)
 from desk_harness import KINDS, command_line, process_kind
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +66,8 @@ class Desk:
         self.procs: list[subprocess.Popen] = []
         self.peaks: dict[int, float] = {}
         self.kinds: dict[int, str] = {}
+        self.images: dict[int, list[str]] = {}
+        self.together = 0.0
         self.web_port = free_port()
 
     def start(self) -> None:
@@ -80,13 +93,27 @@ class Desk:
         return pids
 
     def sample_memory(self) -> None:
+        """Each process's peak (VmHWM), and the largest sum of resident memory (VmRSS) of
+        all of them at one moment. A supervisor replaces its image (exec) once it has
+        started its children: its peak is counted from then on (Linux starts VmHWM
+        again at exec; before, for its first seconds, it held what `newsdesk worker`
+        or `newsdesk serve` loaded to read the settings)."""
+        now = 0.0
         for pid in self.pids():
-            if pid not in self.kinds:
-                kind = process_kind(command_line(pid)[0])
+            argv = command_line(pid)[0]
+            if self.images.get(pid) != argv:
+                self.images[pid] = argv
+                self.peaks.pop(pid, None)
+                kind = process_kind(argv)
                 if kind is None:
+                    self.kinds.pop(pid, None)
                     continue
                 self.kinds[pid] = kind
+            if pid not in self.kinds:
+                continue
             self.peaks[pid] = max(self.peaks.get(pid, 0.0), peak_rss_mb(pid))
+            now += rss_mb(pid)
+        self.together = max(self.together, now)
 
     def visit_site(self) -> None:
         """A reader's visit (front page, a story), so the web processes do their work."""
@@ -364,6 +391,7 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
     results["peak_rss_mb"] = max(desk.peaks.values(), default=0.0)
     results["peak_rss_mb_total"] = sum(desk.peaks.values())
+    results["peak_rss_mb_together"] = desk.together
     by_kind = desk.peaks_by_kind()
     for kind, peak in by_kind.items():
         results[f"peak_rss_mb_{kind.replace(' ', '_')}"] = peak["largest_mb"]

@@ -61,13 +61,16 @@ def process_kind(argv: list[str]) -> str | None:
     """What a Newsdesk process is, by its command line: one of KINDS (None: not ours).
 
     "supervisor": `newsdesk worker`, `newsdesk serve` and `newsdesk run`, the process
-    groups that start the others and start them again when they die.
+    groups that start the others and start them again when they die (once started,
+    `python -m newsdesk.processes`).
     """
     if "db_worker" in argv:
         queues = argv[argv.index("--queue-name") + 1] if "--queue-name" in argv else ""
         return "clustering consumer" if queues == "clustering" else "worker"
     if any(arg == "gunicorn" or arg.endswith("/gunicorn") for arg in argv):
         return "web"
+    if "newsdesk.processes" in argv:  # a supervisor after ProcessGroup.run_lean
+        return "supervisor"
     if not any(arg == "newsdesk.cli" or arg.endswith("/newsdesk") for arg in argv):
         return None
     if "scheduler" in argv:
