@@ -19,7 +19,9 @@ fresh database, and polls are counted at the simulator. Measured in one run:
   peak_rss_mb_together is the most all of them held at one moment (sampled 5 times a
   second).
 
-Progress goes to stderr; with --json the last line of stdout is one JSON object.
+Progress goes to stderr; with --json the last line of stdout is one JSON object. Stopped
+early (a stage's time limit, SIGTERM, Ctrl-C), it prints what it measured so far, with
+"stopped_early" saying why, and exits with status 1.
 Usage: bench/ingest.py [--feeds 10000] [--page-feeds 500] [--latency-ms 100]
                        [--database sqlite|postgresql] [--json]
 """
@@ -384,7 +386,13 @@ def main() -> None:
             f"with pages: {target} articles in {elapsed:.1f} s; "
             f"last poll {Source.objects.aggregate(m=Max('last_polled_at'))['m']}"
         )
+    except (SystemExit, KeyboardInterrupt) as stop:  # a timeout, SIGTERM or Ctrl-C
+        results["stopped_early"] = str(stop) or "interrupted"
+        say(f"stopped early ({results['stopped_early']}): the figures so far follow")
     finally:
+        desk.sample_memory()
+        # how many articles the clustering consumer's index had taken in by then
+        results["articles_in_stories"] = StoryArticle.objects.count()
         desk.stop()
         simulator.terminate()
         simulator.wait(timeout=10)
@@ -412,6 +420,8 @@ def main() -> None:
     rounded["peak_rss_by_kind"] = by_kind
     if args.json:
         print(json.dumps(rounded, allow_nan=False))
+    if "stopped_early" in results:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
