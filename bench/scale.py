@@ -145,6 +145,19 @@ def timed(label: str, done, desk: Desk, timeout: float) -> float:
         time.sleep(0.25)
 
 
+READY_WORKERS = (
+    "SELECT count(DISTINCT worker) FROM django_tasks_database_dbtaskresult, "
+    "jsonb_array_elements_text(worker_ids::jsonb) AS worker WHERE status = 'SUCCESSFUL'"
+)
+
+
+def wait_ready(desk: "Desk", workers: int, sql) -> None:
+    """Until each worker process has finished a task (the scheduler's periodic ones): the
+    clock starts with every worker up, not while they still import Django."""
+    timed("workers starting", lambda: (f"{(n := sql(READY_WORKERS))}/{workers} workers up",
+                                       n >= workers), desk, 300)
+
+
 def measure(workers: int, args, base_env: dict, feed_urls: list[str], workdir: Path) -> dict:
     env = {**base_env, "NEWSDESK_VAR_DIR": str(workdir / f"var-{workers}")}
 
@@ -163,7 +176,7 @@ def measure(workers: int, args, base_env: dict, feed_urls: list[str], workdir: P
     run(env, "-c", SEED_SOURCES, *feed_urls)
     desk = Desk(env, workers, workdir)
     try:
-        time.sleep(5)  # the processes import Django before the clock starts
+        wait_ready(desk, workers, sql)
         target = len(feed_urls) * ENTRIES_PER_FEED
         sql("UPDATE sources_source SET next_poll_at = now()")
         def extracted() -> tuple[str, bool]:
@@ -184,7 +197,7 @@ def measure(workers: int, args, base_env: dict, feed_urls: list[str], workdir: P
     sink = SinkProcess(workdir, f"scale-{workers}")
     desk = Desk({**env, "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}"}, workers, workdir)
     try:
-        time.sleep(5)
+        wait_ready(desk, workers, sql)
         sql("UPDATE newsletter_subscriber SET next_digest_at = NULL")
         seconds = timed(
             f"digest, {workers} worker(s)",
