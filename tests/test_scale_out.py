@@ -37,7 +37,7 @@ from newsdesk.stories.models import StoryArticle
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBSCRIBERS = 120
-SMTP_DELAY = 0.03  # seconds the server takes per message: sending lasts long enough to kill
+SMTP_DELAY = 0.05  # seconds the server takes per message: sending lasts long enough to kill
 
 
 class Mailbox:
@@ -178,7 +178,7 @@ def test_two_worker_groups_and_two_schedulers_share_one_database_through_a_kill(
                 polled == sources and Entry.objects.exists() and done)
 
     # Polled, extracted and clustered by the two groups together.
-    wait_until("every source polled, every entry extracted and in a story", ingested, desk, 90)
+    wait_until("every source polled, every entry extracted and in a story", ingested, desk, 180)
     running = kinds_of(desk.pids())
     assert len(running["worker"]) == 2 and len(running["clustering consumer"]) == 2
     assert len(running["scheduler"]) == 2
