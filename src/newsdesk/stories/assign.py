@@ -11,6 +11,7 @@ server import this module for ``refresh_story`` and ``merge_stories`` and need n
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from datetime import timedelta
@@ -148,6 +149,12 @@ class ClusteringConsumer:
             self.forget()
             self.generation = generation
         if self.index is None:
+            # An index dropped after a failed batch (``forget``) can outlive it in reference
+            # cycles: the error's traceback holds the frames that used it, and Django's
+            # database errors refer to their own traceback. A full collection runs rarely
+            # in a process holding millions of objects, so without this one the process
+            # would hold every dropped index (tens of MB each) beside the new one.
+            gc.collect()
             from newsdesk.stories.engine import StoryIndex
 
             self.index = StoryIndex(
