@@ -6,8 +6,9 @@ inherit another's memory:
 
 - imports: the resident memory (VmRSS) of a process after Python starts, after
   `django.setup()` with Newsdesk's settings, and after each thing a process kind loads:
-  the URLconf (web), the pipeline (scheduler, workers), extraction and the preparation
-  of articles for the story engine (worker), the story engine's copy detector
+  the URLconf (web), the pipeline (scheduler, workers), extraction, the preparation
+  of articles for the story engine and the language model (loaded for the first page
+  that does not say its language) (worker), the story engine's copy detector
   (clustering consumer); and which of the heavy libraries are loaded by then;
 - the clustering index: --articles articles of the simulator's feed farm (its headlines
   and texts, as bench/ingest.py feeds them) added to a `StoryIndex` under tracemalloc:
@@ -47,14 +48,20 @@ steps.append(("django.setup()", rss()))
 for step in sys.argv[1:]:
     if step == "prepare":
         from newsdesk.stories.prepare import prepare
-        prepare("A harbour council approves a budget", "The council approved it. " * 40)
+        # long enough for a copy signature (datasketch), as most articles are
+        prepare("A harbour council approves a budget",
+                " ".join(f"Sentence {n} of the report says what happened." for n in range(30)))
     elif step == "copy detector":
         from newsdesk.stories.dedup import CopyDetector
         CopyDetector()
-    elif step == "extract":
+    elif step == "extract":  # a page that says its language, as most do
+        from newsdesk.articles.extract import extract
+        extract(b"<html lang=en><body><article><p>" + b"Words in a page. " * 200
+                + b"</p></article></body></html>", "https://example.org/a")
+    elif step == "language model":  # one that does not: py3langid's model is loaded
         from newsdesk.articles.extract import extract
         extract(b"<html><body><article><p>" + b"Words in a page. " * 200
-                + b"</p></article></body></html>", "https://example.org/a")
+                + b"</p></article></body></html>", "https://example.org/b")
     else:
         importlib.import_module(step)
     steps.append((step, rss()))
@@ -65,7 +72,7 @@ print(json.dumps({"steps": steps, "heavy": heavy}))
 KINDS = {
     "web": ["newsdesk.urls"],
     "scheduler": ["newsdesk.pipeline"],
-    "worker": ["newsdesk.pipeline", "extract", "prepare"],
+    "worker": ["newsdesk.pipeline", "extract", "prepare", "language model"],
     "clustering consumer": ["newsdesk.pipeline", "newsdesk.stories.assign", "prepare",
                             "copy detector"],
 }
