@@ -167,7 +167,14 @@ class ClusteringConsumer:
         return self.index
 
     def forget(self) -> None:
-        """Drop the index; the next assignment rebuilds it from the database."""
+        """Drop the index; the next assignment rebuilds it from the database.
+
+        What it holds (tens of MB) is released here, not when the index object goes: the
+        error that made the consumer drop it keeps the object alive in its traceback (the
+        frames that used it), which a worker process can hold for the rest of its life.
+        """
+        if self.index is not None:
+            vars(self.index).clear()
         self.index = None
         self.seen.clear()
 
