@@ -103,6 +103,8 @@ class Desk:
         now = 0.0
         for pid in self.pids():
             argv = command_line(pid)[0]
+            if not argv:  # exited (a zombie until its parent waits): its peak stays counted
+                continue
             if self.images.get(pid) != argv:
                 self.images[pid] = argv
                 self.peaks.pop(pid, None)
