@@ -51,7 +51,16 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from common import free_port, fresh_postgres_database, proc_tree, say
+from common import free_port, fresh_postgres_database, say
+from desk_harness import (
+    back_to_normal,
+    command_line,
+    delivery_figures,
+    entry_figures,
+    proc_tree,
+    process_kind,
+    takes_mail,
+)
 from smtp_sink import SinkProcess
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,13 +117,14 @@ class DeskGroup:
             return roles
         for pid in proc_tree(self.process.pid)[1:]:
             argv, parent = command_line(pid)
-            if "db_worker" in argv:
+            kind = process_kind(argv)
+            if kind in ("worker", "clustering consumer"):
                 roles["worker"].append(pid)
-                if any("mail" in arg for arg in argv):
+                if takes_mail(argv):
                     roles["mail worker"].append(pid)
-            elif "newsdesk.cli" in argv and "scheduler" in argv:
+            elif kind == "scheduler":
                 roles["scheduler"].append(pid)
-            elif "gunicorn" in argv and parent == self.process.pid:
+            elif kind == "web" and parent == self.process.pid:  # gunicorn's master
                 roles["web"].append(pid)
         return roles
 
@@ -133,15 +143,6 @@ class DeskGroup:
         except subprocess.TimeoutExpired:
             self.process.kill()
             return self.process.wait()
-
-
-def command_line(pid: int) -> tuple[list[str], int]:
-    try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
-        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return [], 0
-    return argv, parent
 
 
 class Killer:
@@ -252,97 +253,6 @@ def sending(sink: SinkProcess, expected: int, groups: list[DeskGroup]) -> bool:
         if now > before:
             return now < expected
     return False
-
-
-# --- the figures -----------------------------------------------------------------------------
-
-
-def entry_figures(generations: int, entries_per_feed: int) -> dict:
-    """Entries the simulator's feeds listed against those stored; duplicates."""
-    from django.db.models import Count
-
-    from newsdesk.articles.models import Article
-    from newsdesk.sources.entries import ParsedFeed
-    from newsdesk.sources.fetch import FetchPolicy, FetchRequest, fetch_many
-    from newsdesk.sources.models import Entry, Source
-    from newsdesk.sources.polling import read_result
-
-    expected: set[tuple[int, str]] = set()
-    farm = list(Source.objects.filter(url__contains=".farm.localhost"))
-    for source in farm:
-        feed = source.url.rsplit("/", 2)[1]  # "f00012"
-        expected |= {
-            (source.pk, Entry.hash_key(f"guid:farm-{feed}-n{item}"))
-            for item in range(generations * entries_per_feed)
-        }
-    publishers = list(Source.objects.exclude(pk__in=[s.pk for s in farm]))
-    results = fetch_many([FetchRequest(url=s.url, kind="feed") for s in publishers],
-                         FetchPolicy.from_settings())
-    for source, result in zip(publishers, results, strict=True):
-        read = read_result(source, result)
-        if isinstance(read, ParsedFeed):
-            expected |= {(source.pk, Entry.hash_key(e.identity_key())) for e in read.entries}
-        else:
-            say(f"  could not read {source.url} again to count its items: {read or result.error}")
-    stored = set(Entry.objects.values_list("source_id", "key_hash"))
-    duplicated_entries = sum(
-        row["n"] - 1
-        for row in Entry.objects.exclude(link="").values("source_id", "link")
-        .annotate(n=Count("id")).filter(n__gt=1)
-    )
-    duplicated_articles = sum(
-        row["n"] - 1
-        for row in Article.entries.through.objects.values("entry_id")
-        .annotate(n=Count("id")).filter(n__gt=1)
-    )
-    return {
-        "entries_expected": len(expected),
-        "entries_stored": len(stored),
-        "entries_lost": len(expected - stored),
-        "entries_duplicated": duplicated_entries,
-        "articles": Article.objects.count(),
-        "articles_duplicated": duplicated_articles,
-        "articles_without_story": Article.objects.filter(membership__isnull=True).count(),
-    }
-
-
-def delivery_figures(subscriber_ids: list[int], sink: SinkProcess) -> dict:
-    from newsdesk.newsletter.models import Delivery
-
-    deliveries = list(
-        Delivery.objects.filter(subscriber_id__in=subscriber_ids)
-        .values_list("subscriber_id", "state", "message_id")
-    )
-    received = Counter(message_id for message_id, _ in sink.records())
-    due = [(s, state, m) for s, state, m in deliveries if state != Delivery.State.SKIPPED]
-    never_planned = len(set(subscriber_ids) - {s for s, _, _ in deliveries})
-    not_received = sum(1 for _, _, message_id in due if message_id not in received)
-    return {
-        "subscribers": len(subscriber_ids),
-        "deliveries_due": len(due),
-        "deliveries_skipped": len(deliveries) - len(due),
-        "deliveries_received": sum(1 for _, _, m in due if m in received),
-        "deliveries_missed": never_planned + not_received,
-        "deliveries_sent_twice": sum(n - 1 for n in received.values() if n > 1),
-    }
-
-
-def back_to_normal(subscriber_ids: list[int]) -> tuple[str, bool]:
-    from newsdesk.articles.models import Article
-    from newsdesk.newsletter.models import Delivery
-    from newsdesk.sources.models import Entry
-
-    waiting = Entry.objects.filter(state=Entry.State.NEW).count()
-    orphans = Article.objects.filter(membership__isnull=True).count()
-    unsent = Delivery.objects.filter(
-        state__in=[Delivery.State.QUEUED, Delivery.State.SENDING]
-    ).count()
-    unplanned = len(subscriber_ids) - Delivery.objects.filter(
-        subscriber_id__in=subscriber_ids
-    ).count()
-    progress = (f"{waiting} entries new, {orphans} articles without a story, "
-                f"{unsent} deliveries unsent, {unplanned} subscribers not planned")
-    return progress, not (waiting or orphans or unsent or unplanned)
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -494,7 +404,9 @@ def main() -> int:
         time_back = time.monotonic() - last_kill
 
         figures = entry_figures(generations, args.entries)
-        figures |= delivery_figures(subscriber_ids, sink)
+        for problem in figures.pop("feeds_not_read_again"):
+            say(f"  could not read a feed again to count its items: {problem}")
+        figures |= delivery_figures(subscriber_ids, [m for m, _ in sink.records()])
     finally:
         statuses = [group.stop() for group in groups]
         simulator.terminate()

@@ -1,10 +1,16 @@
 """What every benchmark script needs: progress on stderr, a free port, /proc readings, a
-fresh PostgreSQL database."""
+fresh PostgreSQL database; tests/ on the path for what bench/ shares with the tests
+(tests/desk_harness.py)."""
 
 import os
 import socket
 import sys
 from pathlib import Path
+
+# What the chaos check shares with the scale-out test (process kinds, the harm counted).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from desk_harness import proc_tree  # noqa: E402,F401 (re-exported for the scripts)
 
 
 def say(*parts) -> None:
@@ -30,6 +36,17 @@ def cpu_seconds(*pids: int) -> float:
     return total
 
 
+def rss_mb(pid: int) -> float:
+    """The process's resident memory now (VmRSS), in MB; 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def peak_rss_mb(pid: int) -> float:
     """The process's peak resident memory (VmHWM), in MB; 0 when it is gone."""
     try:
@@ -39,26 +56,6 @@ def peak_rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
-
-
-def proc_tree(pid: int) -> list[int]:
-    """pid and all its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo.extend(children.get(current, []))
-    return tree
 
 
 def fresh_postgres_database(url: str, script: str) -> None:

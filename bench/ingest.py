@@ -11,9 +11,17 @@ fresh database, and polls are counted at the simulator. Measured in one run:
   bare aiohttp loop sending the same conditional requests at the same concurrency;
 - cold with pages: a smaller set of new feeds whose article pages are fetched and
   extracted; entries (articles) stored per second;
-- peak resident memory of the largest Newsdesk process and of all of them.
+- peak resident memory (VmHWM) of each process kind — web (gunicorn), worker,
+  clustering consumer, scheduler, and the supervisors that start them — of the largest
+  Newsdesk process and of all of them together. The web server is asked for the front
+  page and a search every 5 s, so it does a reader's work while the desk ingests.
+  peak_rss_mb_total adds up each process's own peak (they need not come at once);
+  peak_rss_mb_together is the most all of them held at one moment (sampled 5 times a
+  second).
 
-Progress goes to stderr; with --json the last line of stdout is one JSON object.
+Progress goes to stderr; with --json the last line of stdout is one JSON object. Stopped
+early (a stage's time limit, SIGTERM, Ctrl-C), it prints what it measured so far, with
+"stopped_early" saying why, and exits with status 1.
 Usage: bench/ingest.py [--feeds 10000] [--page-feeds 500] [--latency-ms 100]
                        [--database sqlite|postgresql] [--json]
 """
@@ -31,7 +39,16 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import cpu_seconds, free_port, fresh_postgres_database, peak_rss_mb, proc_tree, say
+from common import (
+    cpu_seconds,
+    free_port,
+    fresh_postgres_database,
+    peak_rss_mb,
+    proc_tree,
+    rss_mb,
+    say,
+)
+from desk_harness import KINDS, command_line, process_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY = 64
@@ -43,18 +60,24 @@ FARM_HOSTS = 100
 
 
 class Desk:
-    """The scheduler and worker processes, started with the benchmark's environment."""
+    """The web server, scheduler and worker processes, started with the benchmark's
+    environment; the peak resident memory of each, by kind."""
 
     def __init__(self, env: dict):
         self.env = env
         self.procs: list[subprocess.Popen] = []
         self.peaks: dict[int, float] = {}
+        self.kinds: dict[int, str] = {}
+        self.images: dict[int, list[str]] = {}
+        self.together = 0.0
+        self.web_port = free_port()
 
     def start(self) -> None:
         newsdesk = str(ROOT / ".venv" / "bin" / "newsdesk")
         for args in (
             ["worker", "--interval", "0.2"],
             ["scheduler", "--interval", "1"],
+            ["serve", "--host", "127.0.0.1", "--port", str(self.web_port)],
         ):
             self.procs.append(
                 subprocess.Popen(
@@ -72,8 +95,49 @@ class Desk:
         return pids
 
     def sample_memory(self) -> None:
+        """Each process's peak (VmHWM), and the largest sum of resident memory (VmRSS) of
+        all of them at one moment. A supervisor replaces its image (exec) once it has
+        started its children: its peak is counted from then on (Linux starts VmHWM
+        again at exec; before, for its first seconds, it held what `newsdesk worker`
+        or `newsdesk serve` loaded to read the settings)."""
+        now = 0.0
         for pid in self.pids():
+            argv = command_line(pid)[0]
+            if not argv:  # exited (a zombie until its parent waits): its peak stays counted
+                continue
+            if self.images.get(pid) != argv:
+                self.images[pid] = argv
+                self.peaks.pop(pid, None)
+                kind = process_kind(argv)
+                if kind is None:
+                    self.kinds.pop(pid, None)
+                    continue
+                self.kinds[pid] = kind
+            if pid not in self.kinds:
+                continue
             self.peaks[pid] = max(self.peaks.get(pid, 0.0), peak_rss_mb(pid))
+            now += rss_mb(pid)
+        self.together = max(self.together, now)
+
+    def visit_site(self) -> None:
+        """A reader's visit (front page, a story), so the web processes do their work."""
+        base = f"http://127.0.0.1:{self.web_port}"
+        for path in ("/", "/search/?q=farm"):
+            try:
+                with urllib.request.urlopen(base + path, timeout=10) as response:
+                    response.read()
+            except OSError:
+                pass
+
+    def peaks_by_kind(self) -> dict[str, dict]:
+        """Per kind: processes seen, the largest one's peak, and all of them summed (MB)."""
+        found = {}
+        for kind in KINDS:
+            peaks = [self.peaks[pid] for pid, k in self.kinds.items() if k == kind]
+            if peaks:
+                found[kind] = {"processes": len(peaks), "largest_mb": round(max(peaks), 1),
+                               "total_mb": round(sum(peaks), 1)}
+        return found
 
     def stop(self) -> None:
         self.sample_memory()
@@ -137,10 +201,13 @@ async def bare_loop(urls: list[str], etags: dict[str, str], resolve: dict[str, s
 def wait_for(label: str, done, desk: Desk, timeout: float) -> float:
     """Seconds until done() is true; samples memory while waiting."""
     started = time.perf_counter()
-    last = 0.0
+    last = visited = 0.0
     while True:
         progress, finished = done()
         desk.sample_memory()
+        if time.perf_counter() - visited > 5:
+            desk.visit_site()
+            visited = time.perf_counter()
         now = time.perf_counter()
         if finished:
             return now - started
@@ -321,13 +388,23 @@ def main() -> None:
             f"with pages: {target} articles in {elapsed:.1f} s; "
             f"last poll {Source.objects.aggregate(m=Max('last_polled_at'))['m']}"
         )
+    except (SystemExit, KeyboardInterrupt) as stop:  # a timeout, SIGTERM or Ctrl-C
+        results["stopped_early"] = str(stop) or "interrupted"
+        say(f"stopped early ({results['stopped_early']}): the figures so far follow")
     finally:
+        desk.sample_memory()
+        # how many articles the clustering consumer's index had taken in by then
+        results["articles_in_stories"] = StoryArticle.objects.count()
         desk.stop()
         simulator.terminate()
         simulator.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
     results["peak_rss_mb"] = max(desk.peaks.values(), default=0.0)
     results["peak_rss_mb_total"] = sum(desk.peaks.values())
+    results["peak_rss_mb_together"] = desk.together
+    by_kind = desk.peaks_by_kind()
+    for kind, peak in by_kind.items():
+        results[f"peak_rss_mb_{kind.replace(' ', '_')}"] = peak["largest_mb"]
     results.update(
         feeds=args.feeds,
         page_feeds=args.page_feeds,
@@ -337,9 +414,16 @@ def main() -> None:
     )
     rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in results.items()}
     for key, value in rounded.items():
-        print(f"{key:32} {value}")
+        print(f"{key:36} {value}")
+    print("peak resident memory by process kind (MB; targets: largest <= 400, all <= 1000):")
+    for kind, peak in by_kind.items():
+        print(f"  {kind:22} {peak['processes']} process(es), largest {peak['largest_mb']}, "
+              f"together {peak['total_mb']}")
+    rounded["peak_rss_by_kind"] = by_kind
     if args.json:
         print(json.dumps(rounded, allow_nan=False))
+    if "stopped_early" in results:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@ by default). Each step can fail, be retried and be run again without harm: uniqu
 keys make a second run a no-op (an entry by source and key, an article by canonical
 URL, a story membership by article, a delivery by subscriber and edition). The
 rooms never call each other downstream; the hand-offs live here.
+
+Extraction (trafilatura and its helpers, about 45 MB resident) is imported by the
+workers that extract, when they first do: the web server and the scheduler import this
+module too, and never extract.
 """
 
 import logging
@@ -16,7 +20,6 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from newsdesk.articles.extract import FeedHint, extract
 from newsdesk.articles.models import Article
 from newsdesk.articles.store import entry_done, store_article
 from newsdesk.core import metrics
@@ -123,6 +126,8 @@ def poll_sources(source_ids: list[int]) -> int:
 
 def extract_now(entry_ids: list[int]) -> list[int]:
     """Fetch each entry's page through the guarded client, extract it, store the article."""
+    from newsdesk.articles.extract import FeedHint, extract
+
     entries = with_links(Entry.objects.filter(pk__in=entry_ids).select_related("source__publisher"))
     requests = [
         FetchRequest(
@@ -240,7 +245,8 @@ def settle_story_fragments() -> list[int]:
 @task(queue_name="mail")
 def send_digests() -> int:
     """Alerts about stories that clustering has grown past the breaking-story size since
-    the last run, then the digests that are due; one run a minute (schedule_due_work)."""
+    the last run, then the digests that are due; one run a minute (schedule_due_work,
+    NEWSDESK_DIGEST_RUN_SECONDS)."""
     from newsdesk.newsletter.digest import send_due_digests
 
     return send_due_digests()
@@ -323,7 +329,7 @@ def schedule_due_work(now=None) -> int:
         rescore_recent(now)
     if cache.add("newsdesk:settle", 1, timeout=SETTLE_EVERY_SECONDS):
         settle_story_fragments.enqueue()
-    if cache.add("newsdesk:digests", 1, timeout=60):
+    if cache.add("newsdesk:digests", 1, timeout=settings.NEWSDESK_DIGEST_RUN_SECONDS):
         send_digests.enqueue()
     if cache.add("newsdesk:websub", 1, timeout=60):
         renew_websub.enqueue()

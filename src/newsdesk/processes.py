@@ -11,9 +11,15 @@ exits with status 0.
 
 Children run in process groups of their own, so that Ctrl-C in a terminal reaches them
 once, through this process, and they are told to stop if this process dies.
+
+The desk's commands hand the group to a lean interpreter (``run_lean``): the command's
+process, which loaded Django and the whole project to read its settings, replaces itself
+(same pid, same signals, same output) with `python -m newsdesk.processes`, which imports
+nothing but this module. A supervisor then holds about 10 MB instead of 100 MB.
 """
 
 import ctypes
+import json
 import os
 import signal
 import subprocess
@@ -97,6 +103,26 @@ class ProcessGroup:
                 signal.signal(sig, handler)
         return status
 
+    def run_lean(self) -> None:
+        """Run the group as ``run`` does, in this process replaced by an interpreter that
+        imports only this module (never returns; the exit status is the group's)."""
+        if self.on_start is not None:
+            self.on_start()
+        spec = {
+            "max_restarts": self.max_restarts,
+            "window": self.window,
+            "first_backoff": self.first_backoff,
+            "max_backoff": self.max_backoff,
+            "children": [
+                {"name": c.name, "argv": c.argv, "env": c.env, "nice": c.nice}
+                for c in self.children
+            ],
+        }
+        sys.stdout.flush()
+        sys.stderr.flush()
+        lean = [sys.executable, "-m", "newsdesk.processes", json.dumps(spec)]
+        os.execv(sys.executable, lean)  # noqa: S606 (this interpreter, no shell)
+
     def _start(self, child: Child) -> None:
         parent = os.getpid()
         child.process = subprocess.Popen(
@@ -168,3 +194,21 @@ def _prepare_child(parent: int, nice: int) -> None:
         return
     if os.getppid() != parent:  # the parent died before prctl took effect
         os.kill(os.getpid(), signal.SIGTERM)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m newsdesk.processes SPEC`: the group ``ProcessGroup.run_lean`` handed on."""
+    spec = json.loads(argv[1])
+    group = ProcessGroup(
+        max_restarts=spec["max_restarts"],
+        window=spec["window"],
+        first_backoff=spec["first_backoff"],
+        max_backoff=spec["max_backoff"],
+    )
+    for child in spec["children"]:
+        group.add(child["name"], child["argv"], child["env"], child["nice"])
+    return group.run()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -254,6 +254,9 @@ SETTINGS: tuple[Setting, ...] = (
           "attempts at one delivery (backoff 1, 5, 25, 125 … minutes)"),
         S("NEWSDESK_MAIL_CLAIM_SECONDS", "int", 300,
           "how long a worker's claim on a delivery lasts"),
+        S("NEWSDESK_DIGEST_RUN_SECONDS", "int", 60,
+          "how often the scheduler starts a digest run: breaking alerts, due digests, and "
+          "mail a killed worker left unsent"),
         S("NEWSDESK_BOUNCE_DOMAIN", "text", "",
           "the domain of the return path (one VERP address per delivery) and of the "
           "`List-Unsubscribe` mailto: point its MX at `newsdesk bounces serve`",

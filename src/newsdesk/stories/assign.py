@@ -4,11 +4,18 @@ Assignment is serialised: on PostgreSQL a transaction-level advisory lock, on SQ
 the write lock an IMMEDIATE transaction takes. The in-memory index is rebuilt from
 the database when the consumer starts and caught up with rows other consumers added,
 so several workers never open two stories for one event.
+
+The engine (numpy, datasketch) is imported where it is used: the admin and the web
+server import this module for ``refresh_story`` and ``merge_stories`` and need none of it.
 """
 
+from __future__ import annotations
+
+import gc
 import hashlib
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,11 +27,13 @@ from django.utils.text import slugify
 from newsdesk.articles.models import Article
 from newsdesk.core import metrics
 from newsdesk.sources.models import Topic
-from newsdesk.stories.engine import Doc, StoryIndex
 from newsdesk.stories.languages import note_story_language
 from newsdesk.stories.models import PreparedArticle, Story, StoryArticle
-from newsdesk.stories.prepare import Prepared, prepare
 from newsdesk.stories.rank import rescore
+
+if TYPE_CHECKING:
+    from newsdesk.stories.engine import Doc, StoryIndex
+    from newsdesk.stories.prepare import Prepared
 
 log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x4E455753  # "NEWS"
@@ -41,6 +50,8 @@ def _new_story() -> int:
 
 def doc_for(article: Article) -> Doc:
     """What the engine sees of an article, with the worker's prepared terms if still true."""
+    from newsdesk.stories.engine import Doc
+
     return Doc(
         key=str(article.pk),
         title=article.title,
@@ -64,6 +75,8 @@ def _stored_preparation(article: Article) -> Prepared | None:
         return None
     if stored.fingerprint != _fingerprint(article.title, article.text):
         return None  # the article changed after it was prepared
+    from newsdesk.stories.prepare import Prepared
+
     return Prepared.from_bytes(stored.data)
 
 
@@ -74,6 +87,8 @@ def prepare_articles(article_ids: list[int]) -> int:
     queue: they scale across cores and machines, the one clustering consumer does not.
     Replaces what an earlier extraction of the same article stored. Returns the count.
     """
+    from newsdesk.stories.prepare import prepare
+
     rows = [
         PreparedArticle(
             article_id=article.pk,
@@ -135,6 +150,14 @@ class ClusteringConsumer:
             self.forget()
             self.generation = generation
         if self.index is None:
+            # An index dropped after a failed batch (``forget``) can outlive it in reference
+            # cycles: the error's traceback holds the frames that used it, and Django's
+            # database errors refer to their own traceback. A full collection runs rarely
+            # in a process holding millions of objects, so without this one the process
+            # would hold every dropped index (tens of MB each) beside the new one.
+            gc.collect()
+            from newsdesk.stories.engine import StoryIndex
+
             self.index = StoryIndex(
                 window_hours=settings.NEWSDESK_STORY_WINDOW_HOURS, new_story_id=_new_story
             )
@@ -145,7 +168,14 @@ class ClusteringConsumer:
         return self.index
 
     def forget(self) -> None:
-        """Drop the index; the next assignment rebuilds it from the database."""
+        """Drop the index; the next assignment rebuilds it from the database.
+
+        What it holds (tens of MB) is released here, not when the index object goes: the
+        error that made the consumer drop it keeps the object alive in its traceback (the
+        frames that used it), which a worker process can hold for the rest of its life.
+        """
+        if self.index is not None:
+            vars(self.index).clear()
         self.index = None
         self.seen.clear()
 

@@ -15,7 +15,6 @@ from collections.abc import Collection
 from functools import cache
 
 import numpy as np
-from wordfreq import cB_to_freq, get_frequency_list
 
 PRIOR_DOCS = 2000.0  # weight of general English, in articles
 WORDS = 50_000
@@ -28,7 +27,10 @@ def english_document_shares() -> dict[str, float]:
 
     wordfreq's list comes in buckets of equal frequency, most common first; only the
     first ``WORDS`` words are kept, and wordfreq's cache of the whole list is emptied.
+    wordfreq is imported here, by the processes that weigh terms, not by every process.
     """
+    from wordfreq import cB_to_freq, get_frequency_list
+
     shares: dict[str, float] = {}
     for bucket, words in enumerate(get_frequency_list("en")):
         share = 1.0 - math.exp(-WORDS_PER_ARTICLE * cB_to_freq(-bucket))

@@ -7,15 +7,24 @@ sentences does not change them) from the body only (a new headline does not matt
 and two articles are copies when the estimated Jaccard similarity of their shingle
 sets reaches ``threshold``. Two publishers' own reports of one event share names and
 facts but rarely runs of three words across most sentences, so they stay apart.
+
+datasketch is imported when first used: it loads scipy (about 60 MB resident) for its
+LSH parameters, which only the processes that compute or compare signatures need (the
+clustering consumer and the extraction workers), not the web or the scheduler.
 """
+
+from __future__ import annotations
 
 import re
 import zlib
 from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 from newsdesk.stories.features import SENTENCE_END_RE
 
@@ -64,11 +73,15 @@ def _short_band_key(band: bytes) -> int:
 
 @cache
 def _template(num_perm: int) -> MinHash:
+    from datasketch import MinHash
+
     # generating permutations costs 0.2 ms per MinHash: make them once and share them
     return MinHash(num_perm=num_perm)
 
 
 def _minhash(num_perm: int, hashvalues=None) -> MinHash:
+    from datasketch import MinHash
+
     template = _template(num_perm)
     return MinHash(
         num_perm=num_perm,
@@ -112,6 +125,8 @@ class CopyDetector:
         self.threshold = threshold
         self.lookback = lookback
         self.num_perm = num_perm
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, hashfunc=_short_band_key)
         self._signatures: dict[str, np.ndarray] = {}
 

@@ -61,7 +61,8 @@ def prepare(opml: Path, stdout) -> None:
         call_command("sources", "import", str(opml), stdout=stdout)
 
 
-def run_desk(host: str, port: int, stdout, extra_env: dict | None = None) -> int:
+def run_desk(host: str, port: int, stdout, extra_env: dict | None = None) -> None:
+    """Start the three and supervise them (never returns: see ProcessGroup.run_lean)."""
     stdout.write(
         f"Newsdesk on {settings.NEWSDESK_BASE_URL} (listening on {host}:{port}); Ctrl-C stops it."
     )
@@ -69,7 +70,7 @@ def run_desk(host: str, port: int, stdout, extra_env: dict | None = None) -> int
     group.add("web", gunicorn_argv(host, port, env("WEB_WORKERS")), extra_env)
     group.add("worker", newsdesk_command("worker"), extra_env)
     group.add("scheduler", newsdesk_command("scheduler"), extra_env)
-    return group.run()
+    group.run_lean()
 
 
 class Command(BaseCommand):
@@ -104,4 +105,4 @@ class Command(BaseCommand):
             from newsdesk.sources.models import Source
 
             Source.objects.update(poll_interval_override=options["poll_every"])
-        raise SystemExit(run_desk(options["host"], options["port"], self.stdout, extra_env))
+        run_desk(options["host"], options["port"], self.stdout, extra_env)

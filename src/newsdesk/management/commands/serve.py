@@ -50,4 +50,4 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         group = ProcessGroup(on_start=start_afresh_when_alone)
         group.add("web", gunicorn_argv(options["host"], options["port"], options["workers"]))
-        raise SystemExit(group.run())
+        group.run_lean()

@@ -60,4 +60,4 @@ class Command(BaseCommand):
                 newsdesk_command("db_worker", "--queue-name", "clustering", "--interval", interval),
                 nice=CLUSTERING_NICENESS,
             )
-        raise SystemExit(group.run())
+        group.run_lean()
