@@ -10,14 +10,22 @@ hide stories in the admin; pinned stories come first whatever their score.
 """
 
 import math
+import time
 from datetime import datetime, timedelta
 
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from newsdesk.stories.models import Story, StoryArticle
 
 HALF_LIFE_HOURS = 12.0
 VELOCITY_HOURS = 6
+# Scores are saved this many stories at a time, each batch in its own transaction.
+RESCORE_BATCH = 200
+RESCORE_ATTEMPTS = 4
+# SQLSTATEs of a transaction PostgreSQL aborted to break a lock conflict (a deadlock, or
+# a serialisation failure): trying the same statement again is the documented answer.
+LOCK_CONFLICTS = frozenset({"40P01", "40001"})
 
 
 def story_score(
@@ -29,13 +37,38 @@ def story_score(
 
 
 def rescore(stories: list[Story], now: datetime | None = None) -> None:
-    """Recompute and save the score of each story (scores decay, so this is periodic)."""
+    """Recompute and save the score of each story (scores decay, so this is periodic).
+
+    The scheduler re-ranks every recent story each minute while the clustering consumer
+    refreshes stories in its own transactions. One UPDATE of thousands of rows would hold
+    their locks together and deadlock with such a refresh (PostgreSQL then aborts one of
+    the two, and the scheduler died of it). So scores are saved in id order, in batches
+    of RESCORE_BATCH each in its own transaction, and a batch that loses a deadlock is
+    tried again: the refresh it collided with has finished by then."""
     now = now or timezone.now()
     since = now - timedelta(hours=VELOCITY_HOURS)
     for story in stories:
         recent = StoryArticle.objects.filter(story=story, added_at__gte=since).count()
         story.score = story_score(story.publisher_count, recent, story.last_updated_at, now)
-    Story.objects.bulk_update(stories, ["score"])
+    ordered = sorted(stories, key=lambda story: story.pk)
+    for start in range(0, len(ordered), RESCORE_BATCH):
+        _save_scores(ordered[start : start + RESCORE_BATCH])
+
+
+def _save_scores(batch: list[Story]) -> None:
+    for attempt in range(1, RESCORE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                Story.objects.bulk_update(batch, ["score"])
+            return
+        except OperationalError as error:
+            if attempt == RESCORE_ATTEMPTS or not _lost_a_lock_conflict(error):
+                raise
+            time.sleep(0.05 * attempt)
+
+
+def _lost_a_lock_conflict(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) in LOCK_CONFLICTS
 
 
 def rescore_recent(now: datetime | None = None, days: int = 3) -> int:
