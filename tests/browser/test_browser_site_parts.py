@@ -6,6 +6,7 @@ plain link without JavaScript)."""
 import pytest
 from conftest import ARTIFACTS, run_axe
 from django.urls import reverse
+from playwright.sync_api import expect
 from web_builders import make_article, make_publisher, make_story
 
 from newsdesk.sources.models import Topic
@@ -81,7 +82,8 @@ def test_the_404_page_keeps_the_search_box_working(chromium, live_server, desk):
     assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
     page.get_by_role("searchbox", name="Search stories").fill("water")
     page.get_by_role("button", name="Search", exact=True).first.click()
-    assert page.locator(f'.result a[href="{desk["story"].get_absolute_url()}"]').count() == 1
+    # expect() waits for the results page; count() alone would read the 404 page
+    expect(page.locator(f'.result a[href="{desk["story"].get_absolute_url()}"]')).to_have_count(1)
     context.close()
 
 
@@ -132,8 +134,8 @@ def test_picking_a_story_language_is_remembered(chromium, live_server, desk):
     assert not [c for c in context.cookies() if c["name"] == LANGUAGE_COOKIE]
 
     page.locator("nav.filter").get_by_role("link", name="Deutsch").click()
-    assert page.get_by_role("link", name=GERMAN).count() == 1
-    assert page.get_by_role("link", name=ENGLISH).count() == 0
+    expect(page.get_by_role("link", name=GERMAN)).to_have_count(1)
+    expect(page.get_by_role("link", name=ENGLISH)).to_have_count(0)
 
     page.goto(live_server.url + reverse("web:topic", args=["science"]))
     assert page.get_by_role("link", name=GERMAN).count() == 1
@@ -168,7 +170,7 @@ def test_share_copies_the_link_where_there_is_no_share_sheet(chromium, live_serv
 
     page.get_by_role("link", name="Share this story").click()
 
-    assert page.get_by_role("status").filter(has_text="Link copied").count() == 1
+    expect(page.get_by_role("status").filter(has_text="Link copied")).to_have_count(1)
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == "http://testserver" + desk["story"].get_absolute_url()
     context.close()
