@@ -101,3 +101,17 @@ def test_bylines_lose_handles_dates_roles_and_desk_names():
       "author": [{"name": "Jill Disis"}, {"name": "Wire Business"}, {"name": "admin"}]}
       </script><meta property="og:site_name" content="Wire"></head><body></body></html>"""
     assert extract(html, "https://wire.example/business/b").bylines == ["Jill Disis"]
+
+
+def test_an_ambiguous_time_value_is_passed_over_for_the_iso_one():
+    """"02-12-2025" could be 2 December or 12 February; the page's next <time> says it in
+    the form HTML requires."""
+    page = (
+        "<html><head><title>Pipeline notes</title></head><body><article>"
+        "<h1>Pipeline notes</h1><time datetime='02-12-2025'>02-12-2025</time>"
+        "<time datetime='2025-12-02'>December 02, 2025</time>"
+        + "<p>Notes on building a small rendering pipeline, step by step.</p>" * 5
+        + "</article></body></html>"
+    )
+    result = extract(page, "https://tones.example/blog/pipeline-notes")
+    assert result.published.date() == datetime(2025, 12, 2).date()

@@ -79,3 +79,25 @@ def test_a_longer_alternative_within_the_ratio_leaves_the_vote_alone():
     article = "\n".join(ARTICLE[:10])
     candidates = BodyCandidates(main=article, precise=article, readability=article, full=BODY)
     assert select_body(candidates) == article
+
+
+def test_the_full_run_is_made_only_when_the_voted_body_may_have_lost_the_article():
+    """The fourth extraction (trafilatura's full cascade) is deferred: a long voted body
+    that the readability port and the fast run agree with in size never asks for it; a
+    short one does, and takes it when it is the article."""
+    runs = []
+
+    def full_run():
+        runs.append(1)
+        return BODY + "\n" + BODY.replace("Paragraph", "Section")
+
+    long_body = "\n".join(ARTICLE * 4)  # about 600 words
+    agreed = BodyCandidates(main=long_body, precise=long_body, readability=long_body,
+                            full=None, run_full=full_run)
+    assert select_body(agreed) == long_body
+    assert runs == []
+
+    teaser = BodyCandidates(main=LEAD, precise=LEAD, readability=LEAD, full=None,
+                            run_full=full_run)
+    assert select_body(teaser) == full_run()
+    assert len(runs) == 2  # once for the guard, once in this assertion

@@ -392,10 +392,15 @@ def _language(ld: dict, meta: dict[str, str], tree: HtmlElement, header: str | N
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
 
 
+# A valid HTML datetime value starts with the year ("2025-12-02"); "02-12-2025" could be
+# either day or month first, so the page's first <time> that is not ambiguous is read.
+_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+
+
 def _page_date(tree: HtmlElement, attribute: str) -> datetime | None:
-    for time_el in tree.xpath(f".//time[@datetime][@itemprop='{attribute}']") + tree.xpath(
-        ".//time[@datetime]"
-    )[:1]:
+    for time_el in tree.xpath(f".//time[@datetime][@itemprop='{attribute}']") + [
+        el for el in tree.xpath(".//time[@datetime]") if _ISO_DATE.match(el.get("datetime"))
+    ][:1]:
         if found := parse_date(time_el.get("datetime")):
             return found
     return None
