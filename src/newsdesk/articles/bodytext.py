@@ -31,6 +31,7 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -114,12 +115,13 @@ class BodyCandidates:
     (full_text())."""
 
     main: str
-    precise: str
+    precise: str | None
     readability: str
     jsonld: str = ""
     full: str | None = ""
     anchors: frozenset = frozenset()
     run_full: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    run_precise: Callable[[], str] | None = field(default=None, repr=False, compare=False)
 
     def full_text(self) -> str:
         """trafilatura's full cascade, run now if it was deferred."""
@@ -127,9 +129,15 @@ class BodyCandidates:
             self.full = (self.run_full() or "") if self.run_full else ""
         return self.full
 
+    def precise_text(self) -> str:
+        """trafilatura's precision run, made now if it was deferred."""
+        if self.precise is None:
+            self.precise = (self.run_precise() or "") if self.run_precise else ""
+        return self.precise
+
     @property
     def supports(self) -> list[str]:
-        return [text for text in (self.precise, self.readability, self.jsonld) if text]
+        return [text for text in (self.precise_text(), self.readability, self.jsonld) if text]
 
 
 def element_text(root: HtmlElement) -> str:
@@ -208,15 +216,19 @@ def body_candidates(tree: HtmlElement, url: str | None, jsonld_body: str = "") -
 
 def deferred_candidates(tree: HtmlElement, url: str | None,
                         jsonld_body: str = "") -> BodyCandidates:
-    """body_candidates with the full cascade deferred until the guard needs it
-    (the same texts: the full run, when made, works on the same tree)."""
+    """body_candidates with the full cascade deferred until the guard needs it, and the
+    precision run until the vote needs it (the same texts: a deferred run, when made,
+    works on the same tree, which the extractors do not change)."""
     work = unwrap_layout_tables(tree)
     common = {"url": url, "include_comments": False, "output_format": "txt"}
     main = trafilatura.extract(work, fast=True, **common) or ""
-    precise = trafilatura.extract(work, fast=True, favor_precision=True, **common) or ""
     readability = element_text(try_readability(copy.deepcopy(work)))
-    return BodyCandidates(main, precise, readability, jsonld_body, None, anchor_texts(tree),
-                          run_full=lambda: trafilatura.extract(work, **common) or "")
+    return BodyCandidates(
+        main, None, readability, jsonld_body, None, anchor_texts(tree),
+        run_full=lambda: trafilatura.extract(work, **common) or "",
+        run_precise=lambda: trafilatura.extract(work, fast=True, favor_precision=True,
+                                                **common) or "",
+    )
 
 
 def may_have_lost_article(chosen: str, candidates: BodyCandidates,
@@ -250,12 +262,21 @@ def vote_body(candidates: BodyCandidates, settings: VoteSettings = DEFAULT_VOTE)
     """
     if not WORD.search(candidates.main):  # trafilatura found nothing: the longest other opinion
         return max(candidates.supports, key=len, default="")
+    lines = [(line, [u.strip() for u in _units(line, settings.long_line_words)
+                     if WORD.search(u)]) for line in candidates.main.split("\n")]
+    if candidates.precise is None:
+        # The precision run is deferred: when the other opinions already support every
+        # unit, it could change nothing (a unit needs one support), so it is not made.
+        others = [_shingles(WORD.findall(text.lower()))
+                  for text in (candidates.readability, candidates.jsonld) if text]
+        if others and all(_supported(u, others, settings.support_share)
+                          for _, units in lines for u in units):
+            return "\n".join(" ".join(units) for _, units in lines if units)
     supports = [_shingles(WORD.findall(text.lower())) for text in candidates.supports]
     if not supports:
         return candidates.main
     voted = []  # (paragraph text, kept?)
-    for line in candidates.main.split("\n"):
-        units = [u.strip() for u in _units(line, settings.long_line_words) if WORD.search(u)]
+    for line, units in lines:
         kept = [u for u in units if _supported(u, supports, settings.support_share)]
         if kept:
             voted.append((" ".join(kept), True))
@@ -298,6 +319,7 @@ def is_boilerplate(lines: list[list[str]], anchors: frozenset,
     return False
 
 
+@lru_cache(maxsize=64)  # the guard counts the same few texts again and again
 def word_count(text: str) -> int:
     return len(WORD.findall(text))
 
