@@ -6,6 +6,7 @@ from newsdesk.articles.bodytext import (
     BodyCandidates,
     SelectSettings,
     select_body,
+    vote_body,
 )
 
 # An invented report, twelve paragraphs long.
@@ -101,3 +102,34 @@ def test_the_full_run_is_made_only_when_the_voted_body_may_have_lost_the_article
                             run_full=full_run)
     assert select_body(teaser) == full_run()
     assert len(runs) == 2  # once for the guard, once in this assertion
+
+
+def test_the_precision_run_is_made_only_when_a_paragraph_lacks_other_support():
+    runs = []
+
+    def precise_run():
+        runs.append(1)
+        return BODY
+
+    article = "\n".join(ARTICLE[:6])
+    supported = BodyCandidates(main=article, precise=None, readability=BODY,
+                               run_precise=precise_run)
+    assert vote_body(supported) == article
+    assert runs == []
+
+    # The readability port misses the closing paragraph: the precision run is asked, and
+    # its support keeps it, as when the run was made up front.
+    closing = ("Volunteers from three villages filled sandbags until dawn and the mayor "
+               "thanked them at a short ceremony outside the old mill.")
+    whole = article + "\n" + closing
+    runs_precise = []
+
+    def precise_with_closing():
+        runs_precise.append(1)
+        return whole
+
+    half = BodyCandidates(main=whole, precise=None, readability=article,
+                          run_precise=precise_with_closing)
+    assert vote_body(half) == whole
+    assert runs_precise == [1]
+    assert vote_body(BodyCandidates(main=whole, precise=whole, readability=article)) == whole
