@@ -101,3 +101,57 @@ def test_bylines_lose_handles_dates_roles_and_desk_names():
       "author": [{"name": "Jill Disis"}, {"name": "Wire Business"}, {"name": "admin"}]}
       </script><meta property="og:site_name" content="Wire"></head><body></body></html>"""
     assert extract(html, "https://wire.example/business/b").bylines == ["Jill Disis"]
+
+
+def test_an_ambiguous_time_value_is_passed_over_for_the_iso_one():
+    """"02-12-2025" could be 2 December or 12 February; the page's next <time> says it in
+    the form HTML requires."""
+    page = (
+        "<html><head><title>Pipeline notes</title></head><body><article>"
+        "<h1>Pipeline notes</h1><time datetime='02-12-2025'>02-12-2025</time>"
+        "<time datetime='2025-12-02'>December 02, 2025</time>"
+        + "<p>Notes on building a small rendering pipeline, step by step.</p>" * 5
+        + "</article></body></html>"
+    )
+    result = extract(page, "https://tones.example/blog/pipeline-notes")
+    assert result.published.date() == datetime(2025, 12, 2).date()
+
+
+def test_a_utc_stamp_is_read_on_the_day_the_url_files_the_article_under():
+    """An evening post west of Greenwich, stamped in UTC after midnight: the URL's day is
+    the publisher's; the instant is kept."""
+    page = (
+        "<html><head><title>Evening notes</title>"
+        "<meta property='article:published_time' content='2025-12-19T02:41:41+00:00'>"
+        "</head><body><article><h1>Evening notes</h1>"
+        + "<p>Notes written late in the evening about the films of the week.</p>" * 5
+        + "</article></body></html>"
+    )
+    stamp = datetime(2025, 12, 19, 2, 41, 41, tzinfo=UTC)
+    result = extract(page, "https://notes.example/2025/12/18/evening-notes/")
+    assert result.published.date() == datetime(2025, 12, 18).date()
+    assert result.published == stamp
+    # A URL without a day, or a day far from the stamp, leaves the stamp as it is.
+    assert extract(page, "https://notes.example/evening-notes/").published.date() == stamp.date()
+    far = extract(page, "https://notes.example/2024/01/02/evening-notes/")
+    assert far.published.date() == stamp.date()
+
+
+def test_a_display_date_in_json_ld_gives_way_to_the_pages_iso_date():
+    """schema.org wants ISO 8601; "Jun 24, 2025" there is a template's display date (here
+    the build's), so the page's own <time> decides; alone it still serves."""
+    def page(time_el: str) -> str:
+        return (
+            "<html><head><title>Yoga prices</title>"
+            "<script type='application/ld+json'>{\"@type\": \"BlogPosting\", \"headline\":"
+            " \"Yoga prices\", \"datePublished\": \"Jun 24, 2025\"}</script></head>"
+            f"<body><article><h1>Yoga prices</h1>{time_el}"
+            + "<p>What a yoga class costs in a small town, and why it varies.</p>" * 5
+            + "</article></body></html>"
+        )
+
+    dated = extract(page("<time datetime='2024-08-25'>August 25, 2024</time>"),
+                    "https://studio.example/blog/yoga-prices")
+    assert dated.published.date() == datetime(2024, 8, 25).date()
+    alone = extract(page(""), "https://studio.example/blog/yoga-prices")
+    assert alone.published.date() == datetime(2025, 6, 24).date()

@@ -6,6 +6,7 @@ from newsdesk.articles.bodytext import (
     BodyCandidates,
     SelectSettings,
     select_body,
+    vote_body,
 )
 
 # An invented report, twelve paragraphs long.
@@ -79,3 +80,56 @@ def test_a_longer_alternative_within_the_ratio_leaves_the_vote_alone():
     article = "\n".join(ARTICLE[:10])
     candidates = BodyCandidates(main=article, precise=article, readability=article, full=BODY)
     assert select_body(candidates) == article
+
+
+def test_the_full_run_is_made_only_when_the_voted_body_may_have_lost_the_article():
+    """The fourth extraction (trafilatura's full cascade) is deferred: a long voted body
+    that the readability port and the fast run agree with in size never asks for it; a
+    short one does, and takes it when it is the article."""
+    runs = []
+
+    def full_run():
+        runs.append(1)
+        return BODY + "\n" + BODY.replace("Paragraph", "Section")
+
+    long_body = "\n".join(ARTICLE * 4)  # about 600 words
+    agreed = BodyCandidates(main=long_body, precise=long_body, readability=long_body,
+                            full=None, run_full=full_run)
+    assert select_body(agreed) == long_body
+    assert runs == []
+
+    teaser = BodyCandidates(main=LEAD, precise=LEAD, readability=LEAD, full=None,
+                            run_full=full_run)
+    assert select_body(teaser) == full_run()
+    assert len(runs) == 2  # once for the guard, once in this assertion
+
+
+def test_the_precision_run_is_made_only_when_a_paragraph_lacks_other_support():
+    runs = []
+
+    def precise_run():
+        runs.append(1)
+        return BODY
+
+    article = "\n".join(ARTICLE[:6])
+    supported = BodyCandidates(main=article, precise=None, readability=BODY,
+                               run_precise=precise_run)
+    assert vote_body(supported) == article
+    assert runs == []
+
+    # The readability port misses the closing paragraph: the precision run is asked, and
+    # its support keeps it, as when the run was made up front.
+    closing = ("Volunteers from three villages filled sandbags until dawn and the mayor "
+               "thanked them at a short ceremony outside the old mill.")
+    whole = article + "\n" + closing
+    runs_precise = []
+
+    def precise_with_closing():
+        runs_precise.append(1)
+        return whole
+
+    half = BodyCandidates(main=whole, precise=None, readability=article,
+                          run_precise=precise_with_closing)
+    assert vote_body(half) == whole
+    assert runs_precise == [1]
+    assert vote_body(BodyCandidates(main=whole, precise=whole, readability=article)) == whole

@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -92,6 +94,14 @@ class SelectSettings:
     rules: frozenset = frozenset(RULES)
 
 
+# trafilatura's full cascade (its readability and jusText fallbacks) costs a fourth
+# extraction, so it is run only when the cheap evidence says the voted body may have lost
+# the article: the voted body is short (fewer words than a usual article), or it holds
+# less than the guard's ratio of the readability port's or the fast run's words. A long
+# voted body that agrees with both in size is not questioned by the full run.
+FULL_RUN_BELOW_WORDS = 500
+
+
 DEFAULT_SELECT = SelectSettings()
 SELECT_GRID = tuple(SelectSettings(ratio) for ratio in (0.3, 0.5, 0.7))
 
@@ -100,18 +110,34 @@ SELECT_GRID = tuple(SelectSettings(ratio) for ratio in (0.3, 0.5, 0.7))
 class BodyCandidates:
     """The opinions on one page's body: `main` is voted on, the others are its supports;
     `full` (trafilatura's whole cascade) and `jsonld` are the guard's alternatives and
-    `anchors` the page's link texts (lower-cased words joined by one space)."""
+    `anchors` the page's link texts (lower-cased words joined by one space).
+    `full` may be None with `run_full` set: the full run is then made on first use
+    (full_text())."""
 
     main: str
-    precise: str
+    precise: str | None
     readability: str
     jsonld: str = ""
-    full: str = ""
+    full: str | None = ""
     anchors: frozenset = frozenset()
+    run_full: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    run_precise: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    def full_text(self) -> str:
+        """trafilatura's full cascade, run now if it was deferred."""
+        if self.full is None:
+            self.full = (self.run_full() or "") if self.run_full else ""
+        return self.full
+
+    def precise_text(self) -> str:
+        """trafilatura's precision run, made now if it was deferred."""
+        if self.precise is None:
+            self.precise = (self.run_precise() or "") if self.run_precise else ""
+        return self.precise
 
     @property
     def supports(self) -> list[str]:
-        return [text for text in (self.precise, self.readability, self.jsonld) if text]
+        return [text for text in (self.precise_text(), self.readability, self.jsonld) if text]
 
 
 def element_text(root: HtmlElement) -> str:
@@ -188,6 +214,31 @@ def body_candidates(tree: HtmlElement, url: str | None, jsonld_body: str = "") -
     return BodyCandidates(main, precise, readability, jsonld_body, full, anchor_texts(tree))
 
 
+def deferred_candidates(tree: HtmlElement, url: str | None,
+                        jsonld_body: str = "") -> BodyCandidates:
+    """body_candidates with the full cascade deferred until the guard needs it, and the
+    precision run until the vote needs it (the same texts: a deferred run, when made,
+    works on the same tree, which the extractors do not change)."""
+    work = unwrap_layout_tables(tree)
+    common = {"url": url, "include_comments": False, "output_format": "txt"}
+    main = trafilatura.extract(work, fast=True, **common) or ""
+    readability = element_text(try_readability(copy.deepcopy(work)))
+    return BodyCandidates(
+        main, None, readability, jsonld_body, None, anchor_texts(tree),
+        run_full=lambda: trafilatura.extract(work, **common) or "",
+        run_precise=lambda: trafilatura.extract(work, fast=True, favor_precision=True,
+                                                **common) or "",
+    )
+
+
+def may_have_lost_article(chosen: str, candidates: BodyCandidates,
+                          select: SelectSettings = DEFAULT_SELECT) -> bool:
+    """Whether the full run could question the voted body (FULL_RUN_BELOW_WORDS)."""
+    words = word_count(chosen)
+    return words < FULL_RUN_BELOW_WORDS or words < select.ratio * max(
+        word_count(candidates.readability), word_count(candidates.main))
+
+
 def _shingles(words: list[str], size: int = 3) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
 
@@ -211,12 +262,21 @@ def vote_body(candidates: BodyCandidates, settings: VoteSettings = DEFAULT_VOTE)
     """
     if not WORD.search(candidates.main):  # trafilatura found nothing: the longest other opinion
         return max(candidates.supports, key=len, default="")
+    lines = [(line, [u.strip() for u in _units(line, settings.long_line_words)
+                     if WORD.search(u)]) for line in candidates.main.split("\n")]
+    if candidates.precise is None:
+        # The precision run is deferred: when the other opinions already support every
+        # unit, it could change nothing (a unit needs one support), so it is not made.
+        others = [_shingles(WORD.findall(text.lower()))
+                  for text in (candidates.readability, candidates.jsonld) if text]
+        if others and all(_supported(u, others, settings.support_share)
+                          for _, units in lines for u in units):
+            return "\n".join(" ".join(units) for _, units in lines if units)
     supports = [_shingles(WORD.findall(text.lower())) for text in candidates.supports]
     if not supports:
         return candidates.main
     voted = []  # (paragraph text, kept?)
-    for line in candidates.main.split("\n"):
-        units = [u.strip() for u in _units(line, settings.long_line_words) if WORD.search(u)]
+    for line, units in lines:
         kept = [u for u in units if _supported(u, supports, settings.support_share)]
         if kept:
             voted.append((" ".join(kept), True))
@@ -259,6 +319,7 @@ def is_boilerplate(lines: list[list[str]], anchors: frozenset,
     return False
 
 
+@lru_cache(maxsize=64)  # the guard counts the same few texts again and again
 def word_count(text: str) -> int:
     return len(WORD.findall(text))
 
@@ -269,10 +330,16 @@ def select_body(candidates: BodyCandidates, vote: VoteSettings = DEFAULT_VOTE,
     does not mark as boilerplate (see the module's docstring). `voted` may be given when
     the vote was already taken with these settings."""
     chosen = vote_body(candidates, vote) if voted is None else voted
-    for rule, alternative in (("guard_jsonld", candidates.jsonld),
-                              ("guard_full", candidates.full),
-                              ("guard_unvoted", candidates.main)):
-        if rule not in select.rules or not alternative:
+    for rule in ("guard_jsonld", "guard_full", "guard_unvoted"):
+        if rule not in select.rules:
+            continue
+        if rule == "guard_full":
+            if not may_have_lost_article(chosen, candidates, select):
+                continue
+            alternative = candidates.full_text()
+        else:
+            alternative = candidates.jsonld if rule == "guard_jsonld" else candidates.main
+        if not alternative:
             continue
         if word_count(chosen) < select.ratio * word_count(alternative) and not is_boilerplate(
             extra_lines(alternative, chosen), candidates.anchors, select

@@ -25,7 +25,7 @@ from newsdesk.articles.bodytext import (
     BodyCandidates,
     SelectSettings,
     VoteSettings,
-    body_candidates,
+    deferred_candidates,
     select_body,
 )
 from newsdesk.articles.excerpt import make_excerpt
@@ -173,7 +173,7 @@ def extract(html: bytes | str, url: str | None = None, *,
     meta = extract_metadata(tree, url, _header(headers, "content-language"))
     _cross_check(meta, feed_hint)
     policy = snippet_policy(tree, headers)
-    text = article_text(body_candidates(tree, url, meta.jsonld_body), meta, vote, select)
+    text = article_text(deferred_candidates(tree, url, meta.jsonld_body), meta, vote, select)
     status = detect_wall(tree, source, text, meta.accessible_for_free)
     if status is not None:  # a wall's words are never the article's text
         text = html_to_text(feed_hint.summary or "") if feed_hint else ""

@@ -14,7 +14,7 @@ import json
 import re
 import warnings
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from urllib.parse import urljoin, urlsplit
 
 from dateutil import parser as date_parser
@@ -392,13 +392,42 @@ def _language(ld: dict, meta: dict[str, str], tree: HtmlElement, header: str | N
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
 
 
+# A valid HTML datetime value starts with the year ("2025-12-02"); "02-12-2025" could be
+# either day or month first, so the page's first <time> that is not ambiguous is read.
+_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+
+
 def _page_date(tree: HtmlElement, attribute: str) -> datetime | None:
-    for time_el in tree.xpath(f".//time[@datetime][@itemprop='{attribute}']") + tree.xpath(
-        ".//time[@datetime]"
-    )[:1]:
+    for time_el in tree.xpath(f".//time[@datetime][@itemprop='{attribute}']") + [
+        el for el in tree.xpath(".//time[@datetime]") if _ISO_DATE.match(el.get("datetime"))
+    ][:1]:
         if found := parse_date(time_el.get("datetime")):
             return found
     return None
+
+
+# The day a publisher's system filed the article under, in its URL: /2025/12/18/.
+_URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=/|$|[-_])")
+
+
+def on_url_day(found: datetime | None, url: str | None) -> datetime | None:
+    """The same instant in a zone where it falls on the day the URL files it under, when
+    that day is one before or after the date as stated (a UTC time stamp of an evening
+    article west of Greenwich): the day of publication is the publisher's own."""
+    match = _URL_DAY.search(urlsplit(url or "").path)
+    if found is None or match is None or found.utcoffset() != timedelta(0):
+        return found
+    try:
+        url_day = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return found
+    if abs((found.date() - url_day).days) != 1:
+        return found
+    for hours in sorted(range(-12, 15), key=abs):
+        shifted = found.astimezone(timezone(timedelta(hours=hours)))
+        if shifted.date() == url_day:
+            return shifted
+    return found
 
 
 def _htmldate(tree: HtmlElement, url: str | None) -> datetime | None:
@@ -422,7 +451,12 @@ def extract_metadata(tree: HtmlElement, url: str | None = None,
     image = _first(_first_url(ld.get("image")), meta.get("og:image"),
                    meta.get("og:image:url"), meta.get("twitter:image"),
                    meta.get("twitter:image:src"))
-    published = (parse_date(ld.get("datePublished"))
+    # schema.org's datePublished is ISO 8601; a template that prints a display date there
+    # ("Jun 24, 2025") often prints the day of the build or of the last edit, so such a
+    # value is the last resort, after the meta tags, the page and htmldate's search.
+    ld_published = ld.get("datePublished")
+    ld_is_iso = isinstance(ld_published, str) and _ISO_DATE.match(ld_published.strip(" \"'"))
+    published = ((parse_date(ld_published) if ld_is_iso else None)
                  or parse_date(meta.get("article:published_time"))
                  or parse_date(_first(meta.get("og:published_time"), meta.get("pubdate"),
                                       meta.get("publishdate"), meta.get("date"),
@@ -443,7 +477,8 @@ def extract_metadata(tree: HtmlElement, url: str | None = None,
     return PageMetadata(
         title=choose_title(ld, meta, tree, names),
         bylines=_bylines(ld, meta, tree, publisher, names),
-        published=published or _htmldate(tree, url),
+        published=(on_url_day(published, url) or _htmldate(tree, url)
+                   or parse_date(ld_published)),
         updated=updated,
         language=_language(ld, meta, tree, content_language),
         image=urljoin(url or "", image) if image else None,
