@@ -80,6 +80,26 @@ def site_settings(settings):
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m not in extra] + extra
 
 
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def editor_page(chromium, live_server, transactional_db):
+    """A page at 1,280 px, logged in to the admin as a superuser."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("editor", "", STAFF_PASSWORD)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_selector("#site-name")
+    yield page
+    context.close()
+
+
 def run_axe(page) -> list[dict]:
     """axe-core's WCAG 2.2 A/AA violations on the current page."""
     page.evaluate(AXE_SOURCE)

@@ -3,28 +3,13 @@ move and a new lead, and the front page following."""
 
 import pytest
 from conftest import ARTIFACTS
-from django.contrib.auth import get_user_model
 from web_builders import make_article, make_publisher, make_story
 
 from newsdesk.stories.models import EditorAction, StoryArticle
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery staple"
 NEW_HEADLINE = "Harbour bridge approved after a night of debate"
 
-
-@pytest.fixture
-def editor_page(chromium, live_server, transactional_db):
-    get_user_model().objects.create_superuser("editor", "", PASSWORD)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_selector("#site-name")
-    yield page
-    context.close()
 
 
 def no_sideways_scroll(page):

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTIFACTS
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from loopback import serving
 
@@ -14,7 +13,6 @@ from newsdesk.sources.models import Publisher, Source
 
 pytestmark = pytest.mark.browser
 FEED = (Path(__file__).resolve().parents[1] / "sources" / "fixtures" / "feeds" / "rss20.xml")
-PASSWORD = "correct horse battery staple"
 COLUMNS = ("source", "health", "last success", "last error", "next poll", "entries / day")
 
 
@@ -36,19 +34,6 @@ class PublisherSite(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-
-@pytest.fixture
-def editor_page(chromium, live_server, transactional_db):
-    get_user_model().objects.create_superuser("editor", "", PASSWORD)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_selector("#site-name")
-    yield page
-    context.close()
 
 
 def many_sources():

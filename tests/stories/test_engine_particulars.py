@@ -5,10 +5,11 @@ one town stay apart, one national story told in three framings is one story."""
 import math
 from datetime import UTC, datetime, timedelta
 
+from dated_stream import stream
+
 from newsdesk.stories.engine import Doc, EngineSettings, StoryIndex
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-SETTLE = timedelta(hours=3)  # NEWSDESK_STORY_SETTLE_MINUTES's default
 STREETS = ("Cobble Row", "Tanner Street", "Wickham Road", "Ferris Lane", "Alder Court",
            "Brindle Way", "Saxon Drive", "Moss Avenue", "Pellow Street", "Garth Road",
            "Hollin Lane", "Dray Street")
@@ -17,24 +18,6 @@ VICTIMS = ("Amos Kettering", "Lena Voskuil", "Rafe Dunmore", "Ines Caldwright",
            "Silas Trevethan", "Wren Ashdown", "Jory Melland", "Tamsin Quayle")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-
-def stream(index: StoryIndex, docs: list[Doc]) -> dict[str, int]:
-    """Feed as the consumer and the scheduler do (stories quiet for the settle time are
-    consolidated before each later report, all of them once the stream is over)."""
-    story_of, folded_into = {}, {}
-    for doc in sorted(docs, key=lambda d: d.published):
-        for survivor, folded in index.consolidate(doc.published - SETTLE):
-            folded_into.update(dict.fromkeys(folded, survivor))
-        assignment = index.add(doc)
-        story_of[doc.key] = assignment.story_id
-        folded_into.update(dict.fromkeys(assignment.merged_story_ids, assignment.story_id))
-    for survivor, folded in index.consolidate(math.inf):
-        folded_into.update(dict.fromkeys(folded, survivor))
-
-    def final(story: int) -> int:
-        return final(folded_into[story]) if story in folded_into else story
-
-    return {key: final(story) for key, story in story_of.items()}
 
 
 def earlier_shootings_in_town() -> list[Doc]:

@@ -2,35 +2,17 @@
 particulars and their closeness in time, look-alike events kept apart."""
 
 import json
-import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from dated_stream import stream
 
 from newsdesk.stories.engine import Doc, StoryIndex
 from newsdesk.stories.join_model import JOIN_MODEL, MERGE_MODEL, time_gap_hours
 
 FIXTURES = Path(__file__).parent / "fixtures"
 START = datetime(2026, 5, 5, 22, 0, tzinfo=UTC)
-SETTLE = timedelta(hours=3)  # NEWSDESK_STORY_SETTLE_MINUTES's default
 
-
-def stream(index: StoryIndex, docs: list[Doc]) -> dict[str, int]:
-    """Feed as the consumer and the scheduler do: stories quiet for the settle time are
-    consolidated before each later report, and all of them once the stream is over."""
-    story_of, folded_into = {}, {}
-    for doc in sorted(docs, key=lambda d: d.published):
-        for survivor, folded in index.consolidate(doc.published - SETTLE):
-            folded_into.update(dict.fromkeys(folded, survivor))
-        assignment = index.add(doc)
-        story_of[doc.key] = assignment.story_id
-        folded_into.update(dict.fromkeys(assignment.merged_story_ids, assignment.story_id))
-    for survivor, folded in index.consolidate(math.inf):
-        folded_into.update(dict.fromkeys(folded, survivor))
-
-    def final(story: int) -> int:
-        return final(folded_into[story]) if story in folded_into else story
-
-    return {key: final(story) for key, story in story_of.items()}
 
 
 def crime_reports(incidents: set[str]) -> list[tuple[str, Doc]]:

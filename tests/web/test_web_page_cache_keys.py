@@ -11,22 +11,8 @@ from web_builders import STATS_SERVICE, make_article, make_story
 from newsdesk.web.caching import page_cache_key
 from newsdesk.web.views import LIST_PARAMS, SEARCH_PARAMS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_in_the_database")]
 
-
-@pytest.fixture(autouse=True)
-def page_cache_in_the_database(settings):
-    """The embedded default: pages in the database cache (whose table never shrinks)."""
-    settings.NEWSDESK_PAGE_CACHE_SECONDS = 30
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "newsdesk_cache",
-        },
-    }
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM newsdesk_cache")
 
 
 def page_rows() -> int:

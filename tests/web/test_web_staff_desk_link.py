@@ -10,24 +10,10 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from web_builders import make_article, make_story, page_html
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_in_the_database")]
 
 DESK_LINK = "Edit on the desk"
 
-
-@pytest.fixture(autouse=True)
-def page_cache_in_the_database(settings):
-    """The embedded default: pages in the database cache, counted by their rows."""
-    settings.NEWSDESK_PAGE_CACHE_SECONDS = 30
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "newsdesk_cache",
-        },
-    }
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM newsdesk_cache")
 
 
 def cached_pages() -> list[bytes]:
