@@ -4,9 +4,8 @@ the resolved languages (never the raw header or cookie), the list of languages r
 from the first request."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
-from web_builders import make_article, make_story, page_html
+from web_builders import make_article, make_story, page_html, page_rows
 
 from newsdesk.stories import assign
 from newsdesk.stories.languages import story_language_codes
@@ -142,29 +141,8 @@ def test_the_privacy_page_documents_the_preference_cookie(client):
     assert "only when you choose" in html
 
 
+@pytest.mark.usefixtures("page_cache_in_the_database")
 class TestPageCacheKeys:
-    @pytest.fixture(autouse=True)
-    def page_cache_in_the_database(self, settings):
-        settings.NEWSDESK_PAGE_CACHE_SECONDS = 30
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                "LOCATION": "newsdesk_cache",
-            },
-        }
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM newsdesk_cache")
-
-    @staticmethod
-    def page_rows() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT COUNT(*) FROM newsdesk_cache WHERE cache_key LIKE %s",
-                ["%newsdesk-page:%"],
-            )
-            return cursor.fetchone()[0]
-
     def test_raw_headers_and_cookies_that_resolve_alike_share_one_page(
         self, client, two_languages
     ):
@@ -173,7 +151,7 @@ class TestPageCacheKeys:
             header = f"de-x{n},de;q=0.{5 + n % 5},fr;q=0.9,x-{n}"
             assert shown(client.get("/", headers={"Accept-Language": header})) == {GERMAN}
 
-        assert self.page_rows() == 1
+        assert page_rows() == 1
 
     def test_each_resolved_language_set_has_its_own_page(self, client, two_languages):
         english = client.get("/", headers={"Accept-Language": "en"})
@@ -185,4 +163,4 @@ class TestPageCacheKeys:
         assert shown(every) == {ENGLISH, GERMAN}
         # German readers get the German interface too: English stories in the English
         # interface, German in the German one, and all in the German one.
-        assert self.page_rows() == 3
+        assert page_rows() == 3

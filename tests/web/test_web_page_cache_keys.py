@@ -3,10 +3,9 @@ tracking tags), raw Cookie and Accept-Language headers add no rows to the shared
 the parameters it uses (cursor, lang, q, page, filters) still make pages of their own."""
 
 import pytest
-from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
-from web_builders import STATS_SERVICE, make_article, make_story
+from web_builders import STATS_SERVICE, make_article, make_story, page_rows
 
 from newsdesk.web.caching import page_cache_key
 from newsdesk.web.views import LIST_PARAMS, SEARCH_PARAMS
@@ -14,12 +13,6 @@ from newsdesk.web.views import LIST_PARAMS, SEARCH_PARAMS
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_in_the_database")]
 
 
-
-def page_rows() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM newsdesk_cache WHERE cache_key LIKE %s",
-                       ["%newsdesk-page:%"])
-        return cursor.fetchone()[0]
 
 
 def key_for(path, params, **headers):

@@ -7,6 +7,7 @@ import html
 import itertools
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
@@ -74,3 +75,11 @@ def make_story(*articles: Article, copies: dict | None = None, **fields) -> Stor
     story.publishers.set({a.publisher for a in articles})
     return story
 
+
+
+def page_rows() -> int:
+    """Pages held in the database cache (the `page_cache_in_the_database` fixture)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM newsdesk_cache WHERE cache_key LIKE %s",
+                       ["%newsdesk-page:%"])
+        return cursor.fetchone()[0]
