@@ -111,3 +111,10 @@ def run_axe(page) -> list[dict]:
                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
         }"""
     )
+
+
+def sideways_scroll(page) -> int:
+    """How many pixels the page scrolls sideways, measured once its stylesheets have
+    loaded: a page read while one is still on the way is laid out without it."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -2,7 +2,7 @@
 move and a new lead, and the front page following."""
 
 import pytest
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, sideways_scroll
 from web_builders import make_article, make_publisher, make_story
 
 from newsdesk.stories.models import EditorAction, StoryArticle
@@ -13,7 +13,7 @@ NEW_HEADLINE = "Harbour bridge approved after a night of debate"
 
 
 def no_sideways_scroll(page):
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_scroll(page)
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 

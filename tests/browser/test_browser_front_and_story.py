@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 from brief_builders import bridge_story
-from conftest import ARTIFACTS, run_axe
+from conftest import ARTIFACTS, run_axe, sideways_scroll
 from loopback import serving
 from web_builders import make_article, make_publisher, make_story
 
@@ -110,7 +110,7 @@ def test_front_page_cards_in_columns_pass_axe_and_show_scaled_thumbnails(
     page.screenshot(path=str(ARTIFACTS / f"front-cards-{width}.png"), full_page=True)
 
     assert run_axe(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert sideways_scroll(page) <= 0
     if width == 1280:
         assert tile_columns(page) == 3
         assert tiles_in_first_screen(page) >= 6
@@ -159,7 +159,7 @@ def test_story_page_image_brief_and_glance_pass_axe_and_fit(chromium, live_serve
     page.screenshot(path=str(ARTIFACTS / f"story-brief-{width}.png"), full_page=True)
 
     assert run_axe(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert sideways_scroll(page) <= 0
     image = page.locator("img.lead-image")
     loaded = image.evaluate("img => img.complete && img.naturalWidth > 0 && img.currentSrc")
     assert loaded and loaded.endswith(("/480/", "/960/"))

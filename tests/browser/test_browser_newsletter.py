@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import ARTIFACTS, run_axe
+from conftest import ARTIFACTS, run_axe, sideways_scroll
 from web_builders import make_article, make_publisher, make_story
 
 from newsdesk.newsletter.digest import send_due_digests
@@ -98,7 +98,7 @@ def check_page(page, name, width, failures):
     page.screenshot(path=str(ARTIFACTS / f"newsletter-{name}-{width}.png"), full_page=True)
     if violations := run_axe(page):
         failures[name] = violations
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_scroll(page)
     assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
 
 
@@ -143,7 +143,7 @@ def test_the_subscriber_journey_from_a_topic_link_to_unsubscribing_twice(
         mail_page.set_content(html)
         mail_page.screenshot(path=str(ARTIFACTS / f"newsletter-digest-mail-{width}.png"),
                              full_page=True)
-        overflow = mail_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        overflow = sideways_scroll(mail_page)
         assert overflow <= 0, f"the digest mail scrolls sideways by {overflow}px at {width}px"
         mail_page.close()
 
@@ -184,7 +184,7 @@ def test_the_confirmed_page_works_without_javascript_and_fits_375_pixels_in_germ
     page.goto(f"{live_server.url}/newsletter/confirm/{make_token(subscriber, 'confirm')}/")
     page.get_by_role("button", name="Bestätigen").click()
     page.wait_for_selector("text=Sie haben abonniert")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_scroll(page)
     assert overflow <= 0, f"the confirmed page scrolls sideways by {overflow}px"
     assert page.get_by_label("Zeitzone").input_value() == "UTC"  # nothing guessed
     page.get_by_label("Zeitzone").select_option("Asia/Tokyo")
@@ -213,7 +213,7 @@ def test_the_digest_with_images_reads_at_375_and_800_pixels(chromium, live_serve
         page.set_content(html)
         page.screenshot(path=str(ARTIFACTS / f"newsletter-digest-images-{width}.png"),
                         full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        overflow = sideways_scroll(page)
         assert overflow <= 0
         page.wait_for_function("document.querySelector('img.story-image').complete")
         box = page.locator("img.story-image").bounding_box()

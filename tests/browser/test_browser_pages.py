@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from conftest import ARTIFACTS, run_axe
+from conftest import ARTIFACTS, run_axe, sideways_scroll
 from django.urls import reverse
 from django.utils import timezone
 from web_builders import make_article, make_publisher, make_story
@@ -84,7 +84,7 @@ def test_every_page_type_passes_axe_fits_the_screen_and_stays_on_our_origin(
         violations = run_axe(page)
         if violations:
             failures[name] = violations
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        overflow = sideways_scroll(page)
         assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
     context.close()
 
@@ -113,7 +113,7 @@ def test_page_fits_a_320_pixel_screen(chromium, live_server, site):
     page = context.new_page()
     for name in ("front", "story", "search"):
         page.goto(live_server.url + page_urls(site)[name])
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        overflow = sideways_scroll(page)
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 320px"
     context.close()
 

@@ -4,7 +4,7 @@ filter and its remembered choice, and the share control (share sheet, clipboard,
 plain link without JavaScript)."""
 
 import pytest
-from conftest import ARTIFACTS, run_axe
+from conftest import ARTIFACTS, run_axe, sideways_scroll
 from django.urls import reverse
 from playwright.sync_api import expect
 from web_builders import make_article, make_publisher, make_story
@@ -49,7 +49,7 @@ def new_page(chromium, width, **options):
 
 def check(page, name: str, width: int) -> list:
     page.screenshot(path=str(ARTIFACTS / f"parts-{name}-{width}.png"), full_page=True)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_scroll(page)
     assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
     return run_axe(page)
 

@@ -5,7 +5,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, sideways_scroll
 from django.utils import timezone
 from loopback import serving
 
@@ -59,7 +59,7 @@ def test_the_sources_list_shows_every_health_column_at_1280_pixels(editor_page, 
     page = editor_page
     page.goto(live_server.url + "/admin/sources/source/")
     page.screenshot(path=str(ARTIFACTS / "admin-sources-1280.png"), full_page=True)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_scroll(page)
     assert overflow <= 0, f"the list scrolls sideways by {overflow}px"
     for column in COLUMNS:
         header = page.locator("#result_list thead th").filter(has_text=column).first
