@@ -113,8 +113,16 @@ def observe_request(page: str, seconds: float) -> None:
     REQUEST_SECONDS.labels(page=page).observe(seconds)
 
 
+_DELIVERIES_BY_OUTCOME: dict[str, object] = {}
+
+
 def count_delivery(outcome: str) -> None:
-    DELIVERIES.labels(outcome=outcome).inc()
+    """Once per mail of an edition: the labelled counter is looked up once per outcome
+    (labels() takes a lock and builds the key each time; the child is the same)."""
+    counter = _DELIVERIES_BY_OUTCOME.get(outcome)
+    if counter is None:
+        counter = _DELIVERIES_BY_OUTCOME[outcome] = DELIVERIES.labels(outcome=outcome)
+    counter.inc()
 
 
 def count_mail_event(kind: str, source: str) -> None:

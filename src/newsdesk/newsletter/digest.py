@@ -222,6 +222,7 @@ def send_queued(now: datetime | None = None, *, max_batches: int | None = None) 
     """Send every delivery that is due; returns how many the server accepted."""
     renderers: dict[int, EditionRenderer] = {}
     items: dict[int, selection.StoryItem] = {}
+    editions: dict[int, Edition] = {}
     claimed: dict[int, Delivery] = {}
     sent = 0
     batches = 0
@@ -232,7 +233,7 @@ def send_queued(now: datetime | None = None, *, max_batches: int | None = None) 
             if not ids:
                 break
             batches += 1
-            sent += _send_batch(ids, sender, renderers, items, claimed)
+            sent += _send_batch(ids, sender, renderers, items, editions, claimed)
             if sender.unavailable:
                 log.warning("digests: %s; the rest stay queued for a later run",
                             sender.unavailable)
@@ -241,12 +242,21 @@ def send_queued(now: datetime | None = None, *, max_batches: int | None = None) 
     return sent
 
 
-def _send_batch(ids, sender, renderers, items, claimed) -> int:
-    """Send one claimed batch; `items` caches stories across the batches of a run, and
-    `claimed` is where the sender's record() finds each delivery."""
+def _send_batch(ids, sender, renderers, items, editions, claimed) -> int:
+    """Send one claimed batch; `items` and `editions` cache stories and editions across
+    the batches of a run, and `claimed` is where the sender's record() finds each
+    delivery."""
+    # Neither JSON column below is read when sending: an edition's archive copy is large,
+    # and decoding it once per delivery cost more than anything else in this query.
     deliveries = list(
-        Delivery.objects.filter(pk__in=ids).select_related("subscriber", "edition")
+        Delivery.objects.filter(pk__in=ids).select_related("subscriber")
+        .defer("subscriber__story_languages")
     )
+    wanted = {d.edition_id for d in deliveries} - editions.keys()
+    if wanted:
+        editions.update(Edition.objects.defer("public_stories").in_bulk(wanted))
+    for delivery in deliveries:
+        delivery.edition = editions[delivery.edition_id]
     missing = {sid for d in deliveries for sid in d.story_ids} - items.keys()
     items.update(selection.load_items(missing))
     claimed.update((d.pk, d) for d in deliveries)
@@ -319,10 +329,16 @@ def _mark_sent(pk: int, now: datetime) -> None:
         f"UPDATE {table} SET state = %s, sent_at = %s, error = '', claimed_until = NULL "  # noqa: S608
         "WHERE id = %s"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    params = [Delivery.State.SENT.value, now, pk]
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(update, [Delivery.State.SENT.value, now, pk])
+            cursor.execute(update, params)
+        return
+    # Elsewhere (SQLite) the one statement, in autocommit mode, is its own transaction:
+    # committed when it returns, without BEGIN and COMMIT round trips of their own.
+    with connection.cursor() as cursor:
+        cursor.execute(update, params)
 
 
 def backoff(attempt: int) -> timedelta:

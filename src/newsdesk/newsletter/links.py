@@ -51,7 +51,14 @@ BROWSER_SALT = "newsdesk.newsletter.view"
 def browser_url(delivery_pk: int) -> str:
     """The "view in browser" address of one delivery: its id, signed (it shows what that
     subscriber was sent, so it must not be guessable). Cheap enough for every message."""
-    return url_with_token("newsletter:view", Signer(salt=BROWSER_SALT).sign(str(delivery_pk)))
+    token = _browser_signer(settings.SECRET_KEY).sign(str(delivery_pk))
+    return url_with_token("newsletter:view", token)
+
+
+@lru_cache(maxsize=4)
+def _browser_signer(key: str) -> Signer:
+    """Made once per key, not once per message; signing only (delivery_in reads)."""
+    return Signer(key=key, salt=BROWSER_SALT, fallback_keys=())
 
 
 def delivery_in(token: str) -> int | None:

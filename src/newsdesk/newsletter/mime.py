@@ -52,6 +52,10 @@ def header_line(name: str, value: str) -> bytes:
     """
     if not _FIELD_NAME.fullmatch(name):
         raise HeaderError(f"mail header {name!r}: not a header field name")
+    if _plain(value):  # most headers of most digests: nothing to refuse, drop or encode
+        if len(name) + len(value) + 2 <= FOLD_AT:
+            return f"{name}: {value}".encode("ascii") + CRLF
+        return _fold_ascii(name, value)
     if has_line_break(value):
         raise HeaderError(
             f"mail header {name}: the value holds a line break ({value[:60]!r}); "
@@ -63,6 +67,15 @@ def header_line(name: str, value: str) -> bytes:
             return f"{name}: {value}".encode("ascii") + CRLF
         return _fold_ascii(name, value)
     return _encoded_header(name, value)
+
+
+def _plain(value: str) -> bool:
+    """Printable ASCII that clean_text would leave as it is (no runs of spaces, nothing
+    to strip): the checks below would pass it unchanged, so they are skipped."""
+    return (
+        value.isascii() and value.isprintable() and "  " not in value
+        and value[:1] != " " and value[-1:] != " "
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -38,12 +38,9 @@ class EncodedTemplate:
 
     STORIES = object()
 
-    def __init__(self, text: str, *, has_markers: bool = True):
+    def __init__(self, text: str):
         # Each piece: encoded bytes, STORIES, or (line, the markers it contains).
         self.pieces: list = []
-        if not has_markers:  # a story's text is the publisher's: "%%ND-..." in it is text
-            self.pieces.append(quoted_printable(text))
-            return
         fixed: list[str] = []
         for line in text.splitlines(keepends=True):
             if MARK_PREFIX not in line:
@@ -104,7 +101,11 @@ class EditionRenderer:
         self.reference = reference or timezone.now()
         self.alert = edition.frequency == "breaking"
         self._page = "alert" if self.alert else "digest"
-        self._fragments: dict[tuple, tuple[EncodedTemplate, EncodedTemplate]] = {}
+        self._fragments: dict[tuple, tuple[bytes, bytes]] = {}
+        # The words around the stories repeat across an edition's subscribers: the
+        # subject by (language, top story, count), the intro by (language, count, first).
+        self._subjects: dict[tuple, str] = {}
+        self._intros: dict[tuple, str] = {}
         self._skeletons: dict[tuple[str, bool], tuple[EncodedTemplate, EncodedTemplate]] = {}
         self._css = render_to_string("newsletter/mail/digest.css")
 
@@ -141,12 +142,14 @@ class EditionRenderer:
         return self._skeletons[key]
 
     def fragment(self, item, language: str, *, images: bool = False, zone: str = "UTC"
-                 ) -> tuple[EncodedTemplate, EncodedTemplate]:
-        """One story as the mail shows it; a variant per language, image choice and time
-        zone (the time is the reader's local time)."""
+                 ) -> tuple[bytes, bytes]:
+        """One story as the mail shows it, text and HTML, quoted-printable; a variant per
+        language, image choice and time zone (the time is the reader's local time). Not
+        filled in: a story's text is the publisher's, and "%%ND-..." in it is text."""
         image = images and item.image_url
         key = (language, item.id, bool(image), zone)
-        if key not in self._fragments:
+        fragment = self._fragments.get(key)
+        if fragment is None:
             context = {
                 "story": item,
                 "image_url": settings.NEWSDESK_BASE_URL + proxied_url(item.image_url)
@@ -156,11 +159,11 @@ class EditionRenderer:
                 context["time"] = story_time(item.updated_at, self.reference, zone)
                 text = render_to_string("newsletter/mail/_story.txt", context)
                 html = render_to_string("newsletter/mail/_story.html", context)
-            self._fragments[key] = (
-                EncodedTemplate(text, has_markers=False),
-                EncodedTemplate(css_inline.inline_fragment(html, self._css), has_markers=False),
+            fragment = self._fragments[key] = (
+                quoted_printable(text),
+                quoted_printable(css_inline.inline_fragment(html, self._css)),
             )
-        return self._fragments[key]
+        return fragment
 
     def render(self, *, items, address: str, language: str, html: bool,
                unsubscribe_url: str, preferences_url: str, browser_url: str = "",
@@ -171,14 +174,8 @@ class EditionRenderer:
         browser" page instead of the mail."""
         language = self._language(language)
         text_skeleton, html_skeleton = self.skeleton(language, browser)
-        fragments = [self.fragment(item, language, images=images, zone=zone) for item in items]
-        with translation.override(language):
-            if self.alert:
-                subject, intro = alert_subject(items[0]), alert_intro(items[0])
-            else:
-                subject = digest_subject(items)
-                intro = digest_intro(len(items), first=first, weekly=self.edition.frequency
-                                     == "weekly")
+        stories = [self.fragment(item, language, images=images, zone=zone) for item in items]
+        subject, intro = self._words(items, language, first)
         values = {
             MARK_INTRO: intro,
             MARK_UNSUBSCRIBE: unsubscribe_url,
@@ -186,14 +183,33 @@ class EditionRenderer:
             MARK_ADDRESS: address,
             MARK_BROWSER: browser_url,
         }
-        text_stories = [p for text, _ in fragments for p in text.fill(values)]
-        text_qp = b"".join(text_skeleton.fill(values, text_stories))
+        text_qp = b"".join(text_skeleton.fill(values, [text for text, _ in stories]))
         html_qp = None
         if html:
             escaped = {marker: html_lib.escape(value) for marker, value in values.items()}
-            html_stories = [p for _, fragment in fragments for p in fragment.fill(escaped)]
-            html_qp = b"".join(html_skeleton.fill(escaped, html_stories))
+            html_qp = b"".join(html_skeleton.fill(escaped, [page for _, page in stories]))
         return RenderedDigest(subject, text_qp, html_qp)
+
+    def _words(self, items, language: str, first: bool) -> tuple[str, str]:
+        """The subject and the intro line, each translated once per edition and key."""
+        top = items[0]
+        key = (language, top.id, len(items), top.publisher_count if self.alert else 0)
+        subject = self._subjects.get(key)
+        if subject is None:
+            with translation.override(language):
+                subject = alert_subject(top) if self.alert else digest_subject(items)
+            self._subjects[key] = subject
+        intro_key = key if self.alert else (language, len(items), first)
+        intro = self._intros.get(intro_key)
+        if intro is None:
+            with translation.override(language):
+                if self.alert:
+                    intro = alert_intro(top)
+                else:
+                    intro = digest_intro(len(items), first=first,
+                                         weekly=self.edition.frequency == "weekly")
+            self._intros[intro_key] = intro
+        return subject, intro
 
 
 def digest_subject(items) -> str:

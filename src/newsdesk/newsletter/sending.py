@@ -240,6 +240,19 @@ SWITCH_INTERVAL = 0.0002  # seconds, while sending threads run
 PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 
 
+# RFC 5321 Mailbox with a Dot-string local part and a plain domain: smtplib.quoteaddr
+# would give it back as it is, in angle brackets.
+DOT_ATOM_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+)
+
+
+def _path(address: str) -> str:
+    """The reverse- or forward-path of MAIL FROM / RCPT TO, as smtplib.quoteaddr makes it."""
+    return f"<{address}>" if DOT_ATOM_ADDRESS.fullmatch(address) else smtplib.quoteaddr(address)
+
+
 def _envelope_address(backend, address: str) -> str:
     """A bare ASCII address (ours, or one email-validator accepted) as it is; anything
     else through the backend's full parser (display names, IDNA, injection checks)."""
@@ -367,13 +380,17 @@ class Sender:
         sender = _envelope_address(backend, message.from_email)
         recipients = [_envelope_address(backend, a) for a in message.recipients()]
         smtp.ehlo_or_helo_if_needed()
-        code, reply = smtp.mail(sender)
+        # MAIL and RCPT as smtplib's mail() and rcpt() send them (no options), without
+        # their address parser for the plain addresses of nearly every digest.
+        smtp.putcmd("mail", f"from:{_path(sender)}")
+        code, reply = smtp.getreply()
         if code != 250:
             smtp.rset()
             raise smtplib.SMTPSenderRefused(code, reply, sender)
         refused = {}
         for recipient in recipients:
-            code, reply = smtp.rcpt(recipient)
+            smtp.putcmd("rcpt", f"to:{_path(recipient)}")
+            code, reply = smtp.getreply()
             if code not in (250, 251):
                 refused[recipient] = (code, reply)
         if len(refused) == len(recipients):
