@@ -354,3 +354,45 @@ def test_a_digest_credits_the_publisher_of_the_lead_report(smtp, make_story, pub
     message = smtp.received[0].message
     assert "Lead report by Meridian Wire" in message.get_body(("plain",)).get_content()
     assert "Lead report by Meridian Wire" in message.get_body(("html",)).get_content()
+
+
+
+def _sending_queries(emails):
+    """The statements of one send_queued() run for `emails` (planned first), in this
+    thread (the test's SMTP settings send from the calling thread)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for email in emails:
+        subscriber(email)
+    plan_deliveries(timezone.now())
+    with CaptureQueriesContext(connection) as captured:
+        assert send_queued() == len(emails)
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_queries_per_message_do_not_grow_with_the_edition(smtp, make_story):
+    """Sending reads each batch with a fixed number of queries (deliveries with their
+    subscribers, the editions, the stories), whatever its size, and writes one mark per
+    message in a step of its own: nothing is loaded per message, and no field that
+    sending reads is left to load lazily."""
+    from django.db import connection
+
+    for n in range(3):
+        make_story(f"Story number {n}")
+    few = _sending_queries(["a@example.org", "b@example.org"])
+    many = _sending_queries([f"reader{n}@example.org" for n in range(7)])
+
+    def selects(statements):
+        return [sql for sql in statements if sql.startswith("SELECT")]
+
+    def marks(statements):
+        return [sql for sql in statements if sql.startswith("UPDATE") and "sent_at" in sql]
+
+    assert len(selects(many)) == len(selects(few))
+    assert (len(marks(few)), len(marks(many))) == (2, 7)
+    # A mark: the UPDATE alone on SQLite (autocommit); on PostgreSQL its own transaction
+    # (here a savepoint in the test's) that sets synchronous_commit off.
+    per_message = 1 if connection.vendor == "sqlite" else 4
+    assert len(many) - len(few) == (7 - 2) * per_message
+    assert Delivery.objects.filter(state=Delivery.State.SENT).count() == 9

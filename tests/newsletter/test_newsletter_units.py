@@ -134,3 +134,30 @@ def test_rate_limit_spaces_messages_evenly(monkeypatch):
     unlimited = sending.RateLimit(per_second=0)
     unlimited.wait()
     assert slept == [0.25, 0.5]
+
+
+@pytest.mark.parametrize("address", [
+    "reader@example.org", "bounces+123-0a1b2c3d4e@news.example", "o'neil.x_y@mail.example.co",
+    "a.b.c@x-y.example", "weird..dots@example.org", ".lead@example.org", "tail.@example.org",
+    "Anna <anna@example.org>", "\"quoted name\"@example.org", "user@[127.0.0.1]", "nobody",
+    "ünï@exämple.org", "a@b",
+])
+def test_envelope_paths_are_what_smtplib_would_send(address):
+    import smtplib
+
+    from newsdesk.newsletter.sending import _path
+
+    assert _path(address) == smtplib.quoteaddr(address)
+
+
+@pytest.mark.parametrize("value", [
+    "Comet seen over the bay", " leading", "trailing ", "two  spaces", "tab\there",
+    "x" * 120, "word " * 30, "Grüße", "bell\x07", "del\x7f", "<https://news.example/u/t0k3n/>, "
+    "<mailto:unsubscribe@news.example?subject=unsubscribe%20t0k3n>",
+])
+def test_plain_headers_are_written_as_the_cleaning_path_writes_them(value, monkeypatch):
+    from newsdesk.newsletter import mime
+
+    fast = mime.header_line("Subject", value)
+    monkeypatch.setattr(mime, "_plain", lambda value: False)
+    assert fast == mime.header_line("Subject", value)

@@ -50,6 +50,15 @@ log = logging.getLogger(__name__)
 
 PLAN_BATCH = 500
 SEND_BATCH = 200
+# What sending reads of a claimed delivery and its subscriber (_message_for, _record,
+# suppress, the links): loading no more saves converting the rest once per message. The
+# editions are loaded once per run, without their archive copy (a large JSON document).
+SEND_FIELDS = (
+    "id", "edition_id", "message_id", "story_ids", "first_digest", "attempts",
+    "subscriber__id", "subscriber__email", "subscriber__state", "subscriber__token_id",
+    "subscriber__language", "subscriber__format", "subscriber__show_images",
+    "subscriber__timezone", "subscriber__breaking_alerts",
+)
 WIDEST_FIRST_WINDOW = timedelta(days=7)  # see schedule.first_window
 
 
@@ -246,11 +255,8 @@ def _send_batch(ids, sender, renderers, items, editions, claimed) -> int:
     """Send one claimed batch; `items` and `editions` cache stories and editions across
     the batches of a run, and `claimed` is where the sender's record() finds each
     delivery."""
-    # Neither JSON column below is read when sending: an edition's archive copy is large,
-    # and decoding it once per delivery cost more than anything else in this query.
     deliveries = list(
-        Delivery.objects.filter(pk__in=ids).select_related("subscriber")
-        .defer("subscriber__story_languages")
+        Delivery.objects.filter(pk__in=ids).select_related("subscriber").only(*SEND_FIELDS)
     )
     wanted = {d.edition_id for d in deliveries} - editions.keys()
     if wanted:
