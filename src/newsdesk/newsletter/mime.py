@@ -13,6 +13,7 @@ whether rendering or the mail server sets the pace of an edition.
 import binascii
 import os
 import re
+import time
 from email.header import Header
 from email.utils import formatdate
 from functools import lru_cache
@@ -99,6 +100,18 @@ def _fold_ascii(name: str, value: str) -> bytes:
     return "\r\n".join(lines).encode("ascii") + CRLF
 
 
+# Headers whose values repeat from one digest to the next (the subject within an
+# edition): each distinct line is written once.
+REPEATED = frozenset({"List-Id", "List-Unsubscribe-Post"})
+_repeated_header_line = lru_cache(maxsize=4096)(header_line)
+
+
+@lru_cache(maxsize=2)
+def _date_line(second: int) -> bytes:
+    """The Date header of the current second (formatdate shows whole seconds)."""
+    return header_line("Date", formatdate(second, usegmt=True))
+
+
 def _part(subtype: str, encoded: bytes) -> bytes:
     return (
         f'Content-Type: text/{subtype}; charset="utf-8"'.encode() + CRLF
@@ -112,11 +125,14 @@ def build_bytes(*, subject: str, from_header: str, to: str, headers: dict[str, s
     """A complete message (CRLF line ends) from quoted-printable bodies; multipart/
     alternative when there is HTML."""
     head = b"".join([
-        header_line("Subject", subject),
-        header_line("From", from_header),
+        _repeated_header_line("Subject", subject),
+        _repeated_header_line("From", from_header),
         header_line("To", to),
-        header_line("Date", formatdate(usegmt=True)),
-        *(header_line(name, value) for name, value in headers.items()),
+        _date_line(int(time.time())),
+        *(
+            (_repeated_header_line if name in REPEATED else header_line)(name, value)
+            for name, value in headers.items()
+        ),
         b"MIME-Version: 1.0" + CRLF,
     ])
     if html_qp is None:
