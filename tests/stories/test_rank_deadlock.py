@@ -12,7 +12,7 @@ from django.db import OperationalError, connection, connections, transaction
 from django.db.models import F
 
 from newsdesk.stories.models import Story
-from newsdesk.stories.rank import rescore
+from newsdesk.stories.rank import rescore, rescore_recent
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -48,3 +48,37 @@ def test_re_ranking_survives_a_deadlock_with_a_story_refresh():
     assert outcome == ["committed"]  # the re-ranking gave way, then saved its scores
     scores = dict(Story.objects.values_list("pk", "score"))
     assert scores[first.pk] > 0 and scores[second.pk] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_periodic_re_ranking_never_waits_for_a_story_being_refreshed():
+    """The scheduler's run skips a story another transaction holds, saves the others, and
+    rescores the skipped one the next time; it never waits, so it is in no deadlock."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no row is locked by another session")
+    free = Story.objects.create(title="Ferry returns", last_updated_at=NOW, score=0.0)
+    held = Story.objects.create(title="Bridge opens", last_updated_at=NOW, score=0.0)
+    holding, release = threading.Event(), threading.Event()
+
+    def refresh_holding_one_story():
+        try:
+            with transaction.atomic():
+                Story.objects.filter(pk=held.pk).update(title=F("title"))
+                holding.set()
+                release.wait(20)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=refresh_holding_one_story)
+    other.start()
+    try:
+        assert holding.wait(10)
+        assert rescore_recent(NOW) == 2
+        scores = dict(Story.objects.values_list("pk", "score"))
+        # had the run waited for the lock, it would have saved both once the refresh ended
+        assert scores[free.pk] > 0 and scores[held.pk] == 0.0
+    finally:
+        release.set()
+        other.join(20)
+    rescore_recent(NOW)
+    assert Story.objects.get(pk=held.pk).score > 0

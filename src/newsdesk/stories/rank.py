@@ -36,7 +36,9 @@ def story_score(
     return strength * 0.5 ** (age_hours / HALF_LIFE_HOURS)
 
 
-def rescore(stories: list[Story], now: datetime | None = None) -> None:
+def rescore(
+    stories: list[Story], now: datetime | None = None, *, skip_locked: bool = False
+) -> None:
     """Recompute and save the score of each story (scores decay, so this is periodic).
 
     The scheduler re-ranks every recent story each minute while the clustering consumer
@@ -44,7 +46,14 @@ def rescore(stories: list[Story], now: datetime | None = None) -> None:
     their locks together and deadlock with such a refresh (PostgreSQL then aborts one of
     the two, and the scheduler died of it). So scores are saved in id order, in batches
     of RESCORE_BATCH each in its own transaction, and a batch that loses a deadlock is
-    tried again: the refresh it collided with has finished by then."""
+    tried again: the refresh it collided with has finished by then.
+
+    With ``skip_locked`` (the scheduler's periodic re-ranking) a batch does not wait at all:
+    it locks the stories no other transaction holds (``SELECT ... FOR UPDATE SKIP
+    LOCKED``) and saves only those. A story the clustering consumer is refreshing keeps
+    its score until the next minute's run (the refresh rescores it anyway). A waiting
+    re-ranking could still win a deadlock against the consumer, whose whole batch would
+    then be undone and its story index rebuilt; one that never waits is in no cycle."""
     now = now or timezone.now()
     since = now - timedelta(hours=VELOCITY_HOURS)
     for story in stories:
@@ -52,13 +61,21 @@ def rescore(stories: list[Story], now: datetime | None = None) -> None:
         story.score = story_score(story.publisher_count, recent, story.last_updated_at, now)
     ordered = sorted(stories, key=lambda story: story.pk)
     for start in range(0, len(ordered), RESCORE_BATCH):
-        _save_scores(ordered[start : start + RESCORE_BATCH])
+        _save_scores(ordered[start : start + RESCORE_BATCH], skip_locked)
 
 
-def _save_scores(batch: list[Story]) -> None:
+def _save_scores(batch: list[Story], skip_locked: bool = False) -> None:
     for attempt in range(1, RESCORE_ATTEMPTS + 1):
         try:
             with transaction.atomic():
+                if skip_locked:
+                    free = set(
+                        Story.objects.select_for_update(skip_locked=True)
+                        .filter(pk__in=[story.pk for story in batch])
+                        .order_by("pk")
+                        .values_list("pk", flat=True)
+                    )
+                    batch = [story for story in batch if story.pk in free]
                 Story.objects.bulk_update(batch, ["score"])
             return
         except OperationalError as error:
@@ -78,5 +95,5 @@ def rescore_recent(now: datetime | None = None, days: int = 3) -> int:
             last_updated_at__gte=now - timedelta(days=days), merged_into__isnull=True
         )
     )
-    rescore(stories, now)
+    rescore(stories, now, skip_locked=True)
     return len(stories)
