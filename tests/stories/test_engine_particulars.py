@@ -74,6 +74,59 @@ def test_a_lone_report_of_another_incident_in_the_same_town_stays_apart():
     assert stories["fenwick-lone"] != stories["quarry-courier"]
     assert stories["quarry-courier"] == stories["quarry-radio"]
 
+SAME_EVENING = Doc(
+    "fenwick-evening", "Woman, 27, shot on Fenwick Road in Harlow Mills",
+    "A 27-year-old woman was shot on Fenwick Road late last night, Harlow Mills police said. "
+    "Mara Oyelaran was found near the 1100 block shortly after 10 p.m.\n"
+    "She was taken to Corran Valley Hospital, police spokeswoman Dana Whitcombe said.",
+    START + timedelta(hours=17),
+)
+SAME_STREET_LATER = Doc(
+    "quarry-later", "Quarry Lane gunfire leaves woman wounded",
+    "Mara Oyelaran, 27, was wounded by gunfire near the 1100 block of Quarry Lane on "
+    "Thursday night, spokeswoman Dana Whitcombe said. Harlow Mills detectives have no suspect.",
+    START + timedelta(days=2, hours=14),
+)
+# the rules of ``consolidate`` for unsure folds of coverage close in time, and for
+# coverage a day or more apart, switched off
+WITHOUT_TIME_RULES = EngineSettings(settle_unshared=0.0, settle_far_hours=math.inf)
+
+
+def test_another_incident_in_the_same_town_the_same_evening_stays_apart():
+    """Two hours after the Quarry Lane shooting, in one outlet's words: the town, the
+    spokeswoman, the hospital and the sentences are shared, the victim, her age, the
+    street and the block are not. The merge model is unsure (below 0.4); coverage at the
+    same time is no reason to fold without a shared particular."""
+    stories = stream(StoryIndex(), earlier_shootings_in_town() + QUARRY_LANE + [SAME_EVENING])
+    assert stories["fenwick-evening"] != stories["quarry-courier"]
+    assert stories["quarry-courier"] == stories["quarry-radio"]
+    without = stream(StoryIndex(settings=WITHOUT_TIME_RULES),
+                     earlier_shootings_in_town() + QUARRY_LANE + [SAME_EVENING])
+    assert without["fenwick-evening"] == without["quarry-courier"]
+
+
+def test_another_incident_on_the_same_street_two_days_later_stays_apart():
+    """The same street (a rare particular both hold) two days later, with its own victim,
+    age and block: coverage a day apart folds only if the merge model is sure."""
+    docs = earlier_shootings_in_town() + QUARRY_LANE + [SAME_STREET_LATER]
+    stories = stream(StoryIndex(), docs)
+    assert stories["quarry-later"] != stories["quarry-courier"]
+    assert stories["quarry-courier"] == stories["quarry-radio"]
+    without = stream(StoryIndex(settings=WITHOUT_TIME_RULES), docs)
+    assert without["quarry-later"] == without["quarry-courier"]
+
+
+def test_a_late_report_naming_the_victim_joins_its_incident_the_same_evening():
+    """Few words in common with the first report, but the victim's name, age and street:
+    a report of the Quarry Lane shooting from a third outlet still joins it."""
+    third = Doc("quarry-blotter", "Police log: Quarry Lane, 700 block",
+                "Tobias Brennick (34) treated for a gunshot wound; Quarry Lane, 700 block.",
+                START + timedelta(hours=19))
+    stories = stream(StoryIndex(),
+                     earlier_shootings_in_town() + QUARRY_LANE + [SAME_EVENING, third])
+    assert stories["quarry-blotter"] == stories["quarry-courier"] == stories["quarry-radio"]
+    assert stories["fenwick-evening"] != stories["quarry-courier"]
+
 
 FARM_BILL = [
     Doc("farm-centre", "",
