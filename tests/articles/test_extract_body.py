@@ -101,3 +101,18 @@ def test_links_in_the_running_text_are_kept_for_attribution_and_menus_are_not():
         "https://wire.example/bridge-reopens",
         "https://blog.example/news/2026/ferries",
     ]
+
+
+def test_a_lead_in_a_teaser_block_and_a_list_in_a_table_cell_stay_in_the_body(page_bytes):
+    """trafilatura's default pass drops blocks whose class says "teaser" (here the article's
+    lead) and lists inside table cells (here the section on each pier); its recall pass,
+    which the vote starts from, keeps both, and the other opinions do not vote them out."""
+    text = extract(page_bytes("teaser_lead_list_cell"),
+                   "https://lakeside-ledger.example/travel/ferry-timetable").text
+    assert text.startswith("From Monday the lake ferries leave every twenty minutes")
+    for phrase in ("berth two", "a quarter past six", "signal the crew from the jetty",
+                   "shuttle bus connects it", "will review the timetable in spring"):
+        assert phrase in text, phrase
+    for phrase in ("More from Travel", "Cycle path around the lake", "All rights reserved",
+                   "Lakeside Ledger", "About us"):
+        assert phrase not in text, phrase

@@ -2,7 +2,7 @@
 then guarded against losing the article.
 
 Every open-source extractor keeps some boilerplate on some pages, and each keeps
-different boilerplate. trafilatura's own extractor (fast mode) gives the
+different boilerplate. trafilatura's own extractor (fast mode, favouring recall) gives the
 body with its paragraphs; a paragraph survives only when another, independent opinion
 also contains most of it: trafilatura in precision mode, the readability algorithm
 (trafilatura's bundled port, which works on our tree without re-parsing), and the
@@ -11,6 +11,13 @@ newsletter box that one extractor swept in is rarely kept by the others.
 
 Very long "paragraphs" (a layout with no block tags inside the article) are voted
 sentence by sentence so that trailing boilerplate glued to them can still go.
+
+The vote starts from trafilatura's recall pass, not its default one: the default pass
+leaves out sections of the article that look like page furniture to it (a lead
+paragraph whose class says "teaser", a list in a table cell), and the vote can only
+take paragraphs away. What the recall pass adds beyond the article is mostly voted out
+again (no other opinion has it), while a section it alone keeps between two supported
+paragraphs stays (``keep_enclosed``).
 
 The vote can lose the article: when the fast extractor took a teaser block or a lead
 paragraph for the body, every opinion that agrees with it shares the mistake. So the
@@ -164,20 +171,58 @@ def element_text(root: HtmlElement) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def is_prose_cell(cell: HtmlElement) -> bool:
+    """A table cell that holds running prose: many words, broken into several blocks."""
+    prose = len(cell.text_content().split())
+    breaks = sum(1 for el in cell.iter("br", "p", "div", "h1", "h2", "h3") if el is not cell)
+    return prose >= 80 and breaks >= 4
+
+
 def is_layout_table(table: HtmlElement) -> bool:
     """A table used to lay out a page (one cell holds running prose), not to show data."""
     if table.find(".//th") is not None:
         return False
-    for cell in table.iter("td"):
-        prose = len(cell.text_content().split())
-        breaks = sum(1 for el in cell.iter("br", "p", "div", "h1", "h2", "h3") if el is not cell)
-        if prose >= 80 and breaks >= 4:
-            return True
-    return False
+    return any(is_prose_cell(cell) for cell in table.iter("td"))
+
+
+def wrap_inline_runs(block: HtmlElement) -> None:
+    """Put each run of loose text and inline elements between the block's block-level
+    children (<br>, headings, ...) into a <p> of its own.
+
+    Old table layouts write paragraphs as text runs between <br><br>; trafilatura's
+    recall pass drops such a run when it follows a heading, so the article's lead went."""
+    children = list(block)
+    text, block.text = block.text, None
+    for child in children:
+        block.remove(child)  # its tail goes with it
+    run = None
+
+    def new_run() -> HtmlElement:
+        paragraph = block.makeelement("p", {})
+        block.append(paragraph)
+        return paragraph
+
+    if text and text.strip():
+        run = new_run()
+        run.text = text
+    for child in children:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag not in _BLOCK_TAGS:  # inline (or a comment): joins the current run
+            run = run if run is not None else new_run()
+            run.append(child)
+            continue
+        tail = child.tail
+        block.append(child)
+        run = None
+        if tail and tail.strip():
+            child.tail = None
+            run = new_run()
+            run.text = tail
 
 
 def unwrap_layout_tables(tree: HtmlElement) -> HtmlElement:
-    """The tree with layout tables turned into plain blocks, so cells read as sections.
+    """The tree with layout tables turned into plain blocks, so cells read as sections,
+    the prose cells' text runs as paragraphs (wrap_inline_runs).
 
     Extractors render table rows as "| cell | cell |" lines, which glues a page's menus
     to its article on old table-laid-out sites. Returns a copy when it changes anything.
@@ -186,6 +231,8 @@ def unwrap_layout_tables(tree: HtmlElement) -> HtmlElement:
         return tree
     tree = copy.deepcopy(tree)
     for table in [t for t in tree.iter("table") if is_layout_table(t)]:
+        for cell in [c for c in table.iter("td") if is_prose_cell(c)]:
+            wrap_inline_runs(cell)
         for el in table.iter("tr", "td", "tbody", "thead", "tfoot"):
             el.tag = "div"
         table.tag = "div"
@@ -206,7 +253,7 @@ def body_candidates(tree: HtmlElement, url: str | None, jsonld_body: str = "") -
     """Run every extractor on (a copy of) the one parsed tree."""
     work = unwrap_layout_tables(tree)
     common = {"url": url, "include_comments": False, "output_format": "txt"}
-    main = trafilatura.extract(work, fast=True, **common) or ""
+    main = trafilatura.extract(work, fast=True, favor_recall=True, **common) or ""
     precise = trafilatura.extract(work, fast=True, favor_precision=True, **common) or ""
     full = trafilatura.extract(work, **common) or ""
     # try_readability is trafilatura's own safety net; it never raises.
@@ -221,7 +268,7 @@ def deferred_candidates(tree: HtmlElement, url: str | None,
     works on the same tree, which the extractors do not change)."""
     work = unwrap_layout_tables(tree)
     common = {"url": url, "include_comments": False, "output_format": "txt"}
-    main = trafilatura.extract(work, fast=True, **common) or ""
+    main = trafilatura.extract(work, fast=True, favor_recall=True, **common) or ""
     readability = element_text(try_readability(copy.deepcopy(work)))
     return BodyCandidates(
         main, None, readability, jsonld_body, None, anchor_texts(tree),
