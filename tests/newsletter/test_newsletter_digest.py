@@ -356,7 +356,6 @@ def test_a_digest_credits_the_publisher_of_the_lead_report(smtp, make_story, pub
     assert "Lead report by Meridian Wire" in message.get_body(("html",)).get_content()
 
 
-
 def _sending_queries(emails):
     """The statements of one send_queued() run for `emails` (planned first), in this
     thread (the test's SMTP settings send from the calling thread)."""

@@ -100,12 +100,6 @@ def _fold_ascii(name: str, value: str) -> bytes:
     return "\r\n".join(lines).encode("ascii") + CRLF
 
 
-# Headers whose values repeat from one digest to the next (the subject within an
-# edition): each distinct line is written once.
-REPEATED = frozenset({"List-Id", "List-Unsubscribe-Post"})
-_repeated_header_line = lru_cache(maxsize=4096)(header_line)
-
-
 @lru_cache(maxsize=2)
 def _date_line(second: int) -> bytes:
     """The Date header of the current second (formatdate shows whole seconds)."""
@@ -125,14 +119,11 @@ def build_bytes(*, subject: str, from_header: str, to: str, headers: dict[str, s
     """A complete message (CRLF line ends) from quoted-printable bodies; multipart/
     alternative when there is HTML."""
     head = b"".join([
-        _repeated_header_line("Subject", subject),
-        _repeated_header_line("From", from_header),
+        header_line("Subject", subject),
+        header_line("From", from_header),
         header_line("To", to),
         _date_line(int(time.time())),
-        *(
-            (_repeated_header_line if name in REPEATED else header_line)(name, value)
-            for name, value in headers.items()
-        ),
+        *(header_line(name, value) for name, value in headers.items()),
         b"MIME-Version: 1.0" + CRLF,
     ])
     if html_qp is None:
