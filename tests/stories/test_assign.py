@@ -342,3 +342,23 @@ def test_the_headline_stays_when_reaction_pieces_join_the_story(make_article):
     story.refresh_from_db()
     assert story.article_count == 8
     assert story.headline_article_id == lead
+
+
+def test_a_story_whose_lead_has_no_image_shows_the_latest_members_image(make_article):
+    reports = quake_a_reports(make_article)
+    assign.assign_articles([a.pk for a in reports])
+    story = story_of(reports[0])
+    assert story.image_url == ""  # no report has one
+    others = [a for a in reports if a.pk != story.headline_article_id]
+    Article.objects.filter(pk=others[0].pk).update(image_url="https://img.example/first.jpg")
+    Article.objects.filter(pk=others[1].pk).update(image_url="https://img.example/second.jpg")
+    StoryArticle.objects.filter(article=others[0]).update(added_at=START + timedelta(hours=2))
+    StoryArticle.objects.filter(article=others[1]).update(added_at=START + timedelta(hours=1))
+    assign.refresh_story(story, assign.story_index())
+    story.refresh_from_db()
+    assert story.image_url == "https://img.example/first.jpg"  # added last
+
+    StoryArticle.objects.filter(article=others[1]).update(added_at=START + timedelta(hours=3))
+    assign.refresh_story(story, assign.story_index())
+    story.refresh_from_db()
+    assert story.image_url == "https://img.example/second.jpg"

@@ -349,9 +349,7 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
         story.title = headline.title
     story.excerpt = headline.excerpt
     story.language = headline.language
-    story.image_url = headline.image_url or (
-        members.exclude(image_url="").values_list("image_url", flat=True).first() or ""
-    )
+    story.image_url = headline.image_url or _latest_image(story)
     story.first_seen_at, story.last_updated_at = stats["first"], stats["last"]
     story.save()
     # Offered in the language filter from the next page on, once the story is stored.
@@ -364,6 +362,23 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
         except KeyError:
             related = []
         story.related.set(Story.objects.filter(pk__in=related, merged_into__isnull=True))
+
+
+def _latest_image(story: Story) -> str:
+    """The image of the report added to the story last that has one ("" if none has).
+
+    Read from the story's memberships newest first (their index on story and time):
+    ordered by the articles' publication time instead, PostgreSQL walked that index
+    over every article in the database to find a story's few, 22 ms a story at 40,000
+    articles and growing with the table, when no member has an image."""
+    return (
+        StoryArticle.objects.filter(story=story)
+        .exclude(article__image_url="")
+        .order_by("-added_at", "-pk")
+        .values_list("article__image_url", flat=True)
+        .first()
+        or ""
+    )
 
 
 def _headline(story: Story, members, index: StoryIndex | None) -> Article:
