@@ -8,8 +8,9 @@ newsdesk.articles.bodytext works from: every candidate body of the one parse and
 page evidence about each (newsdesk.articles.bodytext.page_candidates), and stores it
 as JSON in var/extraction-cache/<set>.json. bench/extraction.py reads the table to
 cross-validate and ablate the selection rules without re-running the extractors; the
-cache is keyed by a digest of the code that makes the candidates, so changing it
-rebuilds the table. Progress on stderr.
+cache is keyed by a digest of the code that makes the candidates (the page parse, the
+extractor runs, the metadata) and of the extractor libraries' versions, so changing
+either rebuilds the table. Progress on stderr.
 """
 
 from __future__ import annotations
@@ -30,15 +31,19 @@ from extraction import SHARED  # noqa: E402
 
 def code_digest() -> str:
     """Digest of the code that makes the candidates (not of the selection among them)."""
+    import importlib.metadata
     import inspect
 
-    from newsdesk.articles import bodytext, metadata
+    from newsdesk.articles import bodytext, extract, metadata
 
     digest = hashlib.sha256()
-    for fn in (bodytext.body_candidates, bodytext.element_text, bodytext.unwrap_layout_tables,
-               bodytext.is_layout_table, bodytext.anchor_texts, metadata.extract_metadata,
-               metadata.choose_title, metadata._article_body):
+    for fn in (extract.parse_page, bodytext.body_candidates, bodytext.element_text,
+               bodytext.unwrap_layout_tables, bodytext.is_layout_table, bodytext.anchor_texts,
+               metadata.extract_metadata, metadata.choose_title, metadata._article_body):
         digest.update(inspect.getsource(fn).encode())
+    digest.update(extract._DOCUMENT_END_TAGS.pattern.encode())
+    for library in ("trafilatura", "lxml", "justext"):  # their output is the candidates
+        digest.update(importlib.metadata.version(library).encode())
     return digest.hexdigest()[:16]
 
 

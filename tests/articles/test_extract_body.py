@@ -116,3 +116,13 @@ def test_a_lead_in_a_teaser_block_and_a_list_in_a_table_cell_stay_in_the_body(pa
     for phrase in ("More from Travel", "Cycle path around the lake", "All rights reserved",
                    "Lakeside Ledger", "About us"):
         assert phrase not in text, phrase
+
+
+def test_an_article_after_an_early_end_of_the_body_is_still_read(page_bytes):
+    """Browsers put what follows a premature </body></html> back into the body; a parser
+    that drops it loses the article and keeps only the site header."""
+    text = extract(page_bytes("early_body_end"), "https://cape-gazette.example/museum").text
+    assert text.startswith("The three stone cottages below the old lighthouse")
+    assert "a lens being cleaned" in text
+    assert text.rstrip().endswith("every few years.")
+    assert "Weather" not in text

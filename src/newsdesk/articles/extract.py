@@ -12,6 +12,7 @@ publisher's robots directives say how much of it we may show (robots_meta.py).
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +44,10 @@ from newsdesk.core.html import html_to_text
 from newsdesk.core.urls import canonicalize_url, host_of, is_http_url
 
 MAX_LINKS = 50
+# </body> and </html> end tags. Browsers (the HTML5 parsing rules) put whatever follows
+# them back into the body; libxml2 drops it, so a page that closes its body after the
+# site header and then gives the article lost the article.
+_DOCUMENT_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 # Links a story engine may read as attribution: in the article's running text, not in
 # the page's navigation, header, footer, asides or comment sections.
 TEXT_LINKS_XPATH = (
@@ -96,7 +101,11 @@ class Extraction(ArticleFacts):
 def parse_page(
     html: bytes | str, headers: Mapping[str, str] | None = None
 ) -> tuple[str, HtmlElement | None]:
-    """The page decoded to str and parsed once (None when nothing parseable is there)."""
+    """The page decoded to str and parsed once (None when nothing parseable is there).
+
+    Parsed as a browser reads it where libxml2 would not: text after an early </body>
+    or </html> stays in the body (both end tags are optional; the parser closes the
+    document at its end)."""
     if isinstance(html, bytes):
         content_type = _header(headers, "content-type")
         if _is_mislabelled_utf8(html, content_type):
@@ -104,7 +113,7 @@ def parse_page(
         html = decode_body(html, content_type)
     if not html or not html.strip():
         return "", None
-    return html, load_html(html)
+    return html, load_html(_DOCUMENT_END_TAGS.sub("", html))
 
 
 def _is_mislabelled_utf8(body: bytes, content_type: str | None) -> bool:
