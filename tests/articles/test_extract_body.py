@@ -126,3 +126,10 @@ def test_an_article_after_an_early_end_of_the_body_is_still_read(page_bytes):
     assert "a lens being cleaned" in text
     assert text.rstrip().endswith("every few years.")
     assert "Weather" not in text
+
+
+def test_an_article_laid_out_twice_for_phones_and_desktops_is_read_once(page_bytes):
+    text = extract(page_bytes("article_twice"), "https://riverside-post.example/news/baths").text
+    assert text.count("The town council voted on Tuesday night") == 1
+    assert len(text.split("\n")) == 5
+    assert text.endswith("since the building opened in nineteen thirty one.")

@@ -92,7 +92,9 @@ def test_the_full_run_is_made_only_when_the_voted_body_may_have_lost_the_article
         runs.append(1)
         return BODY + "\n" + BODY.replace("Paragraph", "Section")
 
-    long_body = "\n".join(ARTICLE * 4)  # about 600 words
+    long_body = "\n".join(  # about 1,400 words, no passage repeated
+        paragraph.replace("Paragraph", f"Part {part}, paragraph")
+        for part in range(4) for paragraph in ARTICLE)
     agreed = BodyCandidates(main=long_body, precise=long_body, readability=long_body,
                             full=None, run_full=full_run)
     assert select_body(agreed) == long_body
@@ -133,3 +135,30 @@ def test_the_precision_run_is_made_only_when_a_paragraph_lacks_other_support():
     assert vote_body(half) == whole
     assert runs_precise == [1]
     assert vote_body(BodyCandidates(main=whole, precise=whole, readability=article)) == whole
+
+
+def test_an_article_the_page_holds_twice_is_read_once():
+    """A phone copy beside the desktop copy: the second whole copy goes, the first stays."""
+    twice = BODY + "\n" + BODY
+    candidates = BodyCandidates(main=twice, precise=twice, readability=twice, full=twice)
+    assert select_body(candidates) == BODY
+    without = SelectSettings(rules=frozenset(RULES) - {"drop_repeats"})
+    assert select_body(candidates, select=without) == twice
+
+
+def test_repeated_short_lines_and_a_short_repeated_run_are_the_articles_own():
+    """A refrain, a recipe's recurring line, or a run of lines under 200 words that comes
+    back (a chorus) are kept: only a long passage repeated is the layout's doing."""
+    refrain = "Portion: one cup of rice, half a cup of beans, one spoon of oil."
+    chorus = "\n".join(ARTICLE[:2])  # about 70 words
+    text = "\n".join([ARTICLE[0], refrain, ARTICLE[1], refrain, chorus, ARTICLE[5], chorus,
+                      ARTICLE[6]])
+    candidates = BodyCandidates(main=text, precise=text, readability=text, full=text)
+    assert select_body(candidates) == text
+
+
+def test_a_long_passage_repeated_later_goes_and_what_follows_it_stays():
+    passage = "\n".join(ARTICLE[:6])  # six lines, about 220 words
+    text = "\n".join([passage, ARTICLE[6], passage, ARTICLE[7]])
+    candidates = BodyCandidates(main=text, precise=text, readability=text, full=text)
+    assert select_body(candidates) == "\n".join([passage, ARTICLE[6], ARTICLE[7]])
