@@ -354,7 +354,8 @@ def refresh_story(story: Story, index: StoryIndex | None = None) -> None:
     story.save()
     # Offered in the language filter from the next page on, once the story is stored.
     transaction.on_commit(lambda language=story.language: note_story_language(language))
-    story.publishers.set(members.values_list("publisher_id", flat=True).distinct())
+    # no ordering: the default (-published_at) would join DISTINCT and repeat publishers
+    story.publishers.set(members.order_by().values_list("publisher_id", flat=True).distinct())
     story.topics.set(story_topic_ids(members))
     if index is not None:
         try:
