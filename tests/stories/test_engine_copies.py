@@ -102,3 +102,39 @@ def test_a_copy_that_arrives_first_is_recorded_as_the_copy_once_its_linked_origi
     assert index.copy_of("copier") == "wire"
     later = index.add(article("reposter", "blog-copy.txt", minutes=30))
     assert later.copy_of == "wire"  # the earliest match is a copy: its original is named
+
+
+PROCESS = r"""
+import json, sys
+from newsdesk.stories import dedup
+text = open(sys.argv[1], encoding="utf-8").read()
+values = dedup.signature_values(text, 64, 20)
+loaded = {"after_signature": type(sys.modules.get("scipy.integrate")).__name__}
+detector = dedup.CopyDetector()
+detector.add("original", detector.wrap(values))
+loaded["copies"] = [key for key, _ in detector.copies_of(detector.wrap(values))]
+loaded["after_index"] = type(sys.modules.get("scipy.integrate")).__name__
+print(json.dumps(loaded))
+"""
+
+
+def test_a_process_that_only_makes_signatures_does_not_load_scipy_integrate():
+    """The extraction workers make signatures and never an index: scipy.integrate (54 MB
+    resident, which datasketch's LSH imports) waits until an index is made, and the index
+    then works as before."""
+    import json
+    import subprocess
+    import sys
+
+    _, text = page("wire-article.txt")
+    src = Path(__file__).resolve().parents[2] / "src"
+    out = subprocess.run(
+        [sys.executable, "-c", PROCESS, str(FIXTURES / "wire-article.txt")],
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    loaded = json.loads(out.stdout)
+    assert loaded["after_signature"] == "_IntegrateOnFirstUse"
+    assert loaded["after_index"] == "module"  # the real one, loaded when the index needed it
+    assert loaded["copies"] == ["original"]
+    assert len(text.split()) > 100

@@ -8,14 +8,20 @@ and two articles are copies when the estimated Jaccard similarity of their shing
 sets reaches ``threshold``. Two publishers' own reports of one event share names and
 facts but rarely runs of three words across most sentences, so they stay apart.
 
-datasketch is imported when first used: it loads scipy (about 60 MB resident) for its
-LSH parameters, which only the processes that compute or compare signatures need (the
-clustering consumer and the extraction workers), not the web or the scheduler.
+datasketch is imported when first used, and only the processes that compute or compare
+signatures do (the clustering consumer and the extraction workers), not the web or the
+scheduler. Its package imports its LSH classes, which import scipy.integrate (54 MB
+resident) to tune an index's parameters; a process that only makes signatures never
+tunes an index, so scipy.integrate is imported the first time something of it is used
+(``_datasketch``), not with datasketch.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
+import types
 import zlib
 from collections.abc import Iterable
 from functools import cache
@@ -66,6 +72,34 @@ def shingle_hashes(text: str) -> np.ndarray:
     return np.unique(folded[inside]).astype(np.uint32)
 
 
+class _IntegrateOnFirstUse(types.ModuleType):
+    """Stands in for scipy.integrate until something of it is used, then hands over to
+    the real module (which then replaces it in sys.modules)."""
+
+    @staticmethod
+    def quad(*args, **kwargs):  # what datasketch's LSH imports by name
+        return _real_integrate().quad(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # the import system asking (is it a package?): no
+            raise AttributeError(name)
+        return getattr(_real_integrate(), name)
+
+
+def _real_integrate() -> types.ModuleType:
+    if isinstance(sys.modules.get("scipy.integrate"), _IntegrateOnFirstUse):
+        del sys.modules["scipy.integrate"]
+    return importlib.import_module("scipy.integrate")
+
+
+def _datasketch() -> types.ModuleType:
+    """datasketch, imported without loading scipy.integrate until it is used (an LSH
+    index's parameters are tuned with it; a MinHash needs none of it)."""
+    if "datasketch" not in sys.modules and "scipy.integrate" not in sys.modules:
+        sys.modules["scipy.integrate"] = _IntegrateOnFirstUse("scipy.integrate")
+    return importlib.import_module("datasketch")
+
+
 def _short_band_key(band: bytes) -> int:
     """Band keys as ints instead of r*8-byte strings: a third of the index memory."""
     return hash(band)
@@ -73,15 +107,14 @@ def _short_band_key(band: bytes) -> int:
 
 @cache
 def _template(num_perm: int) -> MinHash:
-    from datasketch import MinHash
+    MinHash = _datasketch().MinHash  # noqa: N806 (the class)
 
     # generating permutations costs 0.2 ms per MinHash: make them once and share them
     return MinHash(num_perm=num_perm)
 
 
 def _minhash(num_perm: int, hashvalues=None) -> MinHash:
-    from datasketch import MinHash
-
+    MinHash = _datasketch().MinHash  # noqa: N806 (the class)
     template = _template(num_perm)
     return MinHash(
         num_perm=num_perm,
@@ -125,9 +158,9 @@ class CopyDetector:
         self.threshold = threshold
         self.lookback = lookback
         self.num_perm = num_perm
-        from datasketch import MinHashLSH
-
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, hashfunc=_short_band_key)
+        self._lsh = _datasketch().MinHashLSH(
+            threshold=threshold, num_perm=num_perm, hashfunc=_short_band_key
+        )
         self._signatures: dict[str, np.ndarray] = {}
 
     def wrap(self, hashvalues: np.ndarray | None) -> MinHash | None:
