@@ -14,7 +14,9 @@ fresh database, and polls are counted at the simulator. Measured in one run:
 - peak resident memory (VmHWM) of each process kind — web (gunicorn), worker,
   clustering consumer, scheduler, and the supervisors that start them — of the largest
   Newsdesk process and of all of them together. The web server is asked for the front
-  page and a search every 5 s, so it does a reader's work while the desk ingests.
+  page and a search every 5 s, so it does a reader's work while the desk ingests. The
+  run ends once every article (with pages too) is in a story, so the clustering
+  consumer's peak is that of its whole index.
   peak_rss_mb_total adds up each process's own peak (they need not come at once);
   peak_rss_mb_together is the most all of them held at one moment (sampled 5 times a
   second).
@@ -387,6 +389,15 @@ def main() -> None:
         say(
             f"with pages: {target} articles in {elapsed:.1f} s; "
             f"last poll {Source.objects.aggregate(m=Max('last_polled_at'))['m']}"
+        )
+        # and their stories, so the memory figures cover every article in the index
+        everything = Article.objects.count()
+        wait_for(
+            "clustering (with pages)",
+            lambda: (f"{(n := StoryArticle.objects.count())}/{everything} in stories",
+                     n >= everything),
+            desk,
+            1800,
         )
     except (SystemExit, KeyboardInterrupt) as stop:  # a timeout, SIGTERM or Ctrl-C
         results["stopped_early"] = str(stop) or "interrupted"
