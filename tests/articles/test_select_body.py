@@ -162,3 +162,69 @@ def test_a_long_passage_repeated_later_goes_and_what_follows_it_stays():
     text = "\n".join([passage, ARTICLE[6], passage, ARTICLE[7]])
     candidates = BodyCandidates(main=text, precise=text, readability=text, full=text)
     assert select_body(candidates) == "\n".join([passage, ARTICLE[6], ARTICLE[7]])
+
+
+# An invented article whose text the page splits over two blocks (an advert between),
+# each part a little over 100 words.
+FIRST_PART = "\n".join([
+    "The regional water board approved a plan on Monday to replace the lead pipes that "
+    "still carry drinking water to about nine thousand homes in the older districts.",
+    "Engineers told the board that the work would take six years and cost about eighty "
+    "million euros, paid partly by a national grant and partly by higher water bills.",
+    "Tests last winter found lead above the legal limit in one tap in twelve in the "
+    "affected streets, so filters will be handed out to every household until then.",
+    "Schools and nurseries in the old districts come first, well before the summer holidays.",
+])
+SECOND_PART = "\n".join([
+    "Residents of the harbour district, where the first streets will be dug up in the "
+    "spring, asked how long each road would stay closed. Crews will work block by block.",
+    "Shop owners on the market square were more worried. The last time their street was "
+    "opened for a gas main, customers stayed away for two months, they said.",
+    "A hotline for complaints and a weekly map of the streets to be dug up were promised, "
+    "and the results of the water tests will be published every quarter.",
+    "Opposition members asked why the work had taken so long to begin after the tests.",
+])
+
+
+def split_page(readability: str, locate=None) -> BodyCandidates:
+    return BodyCandidates(main=FIRST_PART, precise=FIRST_PART, readability=readability,
+                          full=FIRST_PART, locate=locate)
+
+
+def test_an_article_split_over_two_blocks_is_read_whole_when_each_extractor_found_one():
+    assert select_body(split_page(SECOND_PART)) == FIRST_PART + "\n" + SECOND_PART
+    without = SelectSettings(rules=frozenset(RULES) - {"join_parts"})
+    assert select_body(split_page(SECOND_PART), select=without) == FIRST_PART
+
+
+def test_the_two_parts_are_joined_in_the_order_the_page_has_them():
+    page = " ".join([SECOND_PART, "Advertisement", FIRST_PART]).lower()
+
+    def locate(text):
+        return page.find(text.lower()[:60])
+
+    assert select_body(split_page(SECOND_PART, locate)) == SECOND_PART + "\n" + FIRST_PART
+
+
+def test_a_long_list_found_by_the_readability_port_is_not_joined_to_the_article():
+    names = "\n".join(f"Project team {n} - Alpha {n} Beta {n} Gamma {n} Delta {n}"
+                      for n in range(40))  # 280 words, not one sentence
+    assert select_body(split_page(names)) == FIRST_PART
+
+
+def test_a_readability_body_that_overlaps_the_chosen_one_is_not_joined():
+    overlapping = FIRST_PART + "\n" + SECOND_PART.split("\n")[0]
+    assert select_body(split_page(overlapping)) == FIRST_PART
+
+
+def test_the_page_locator_finds_where_a_text_begins():
+    from lxml.html import fromstring
+
+    from newsdesk.articles.bodytext import page_locator
+
+    tree = fromstring("<html><body><nav>Home News</nav><div><p>" + SECOND_PART +
+                      "</p></div><aside>Advertisement</aside><div><p>" + FIRST_PART +
+                      "</p></div></body></html>")
+    locate = page_locator(tree)
+    assert 0 <= locate(SECOND_PART) < locate(FIRST_PART)
+    assert locate("Words that are nowhere on this page at all") == -1

@@ -29,6 +29,10 @@ boilerplate: mostly the texts of the page's links (menus, lists of other stories
 Agreement between candidates is never that evidence. (A second piece of evidence,
 short dated lines such as an event calendar, was tried and dropped: on both dev sets
 it changed no page, so the bench's ablation could not justify it.)
+An article that the page splits over two blocks (its text goes on after an advert, in
+a container of its own) can make trafilatura take one block and the readability port the
+other. When the two bodies are both long, share almost no word sequence, and the port's
+is prose as the chosen one is, the body is both parts in page order (``join_parts``).
 A passage of the chosen body that repeats, word for word, a passage before it (three
 lines or more, 200 words or more) is dropped: it is the page's layout holding the article
 twice, and a reader would see it twice (``drop_repeated_passages``).
@@ -84,7 +88,8 @@ VOTE_GRID = tuple(
 
 
 # The selection rules, each of which bench/extraction.py removes in turn (its ablation).
-RULES = ("guard_jsonld", "guard_full", "guard_unvoted", "evidence_links", "drop_repeats")
+RULES = ("guard_jsonld", "guard_full", "guard_unvoted", "evidence_links", "join_parts",
+         "drop_repeats")
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,8 @@ class BodyCandidates:
     anchors: frozenset = frozenset()
     run_full: Callable[[], str] | None = field(default=None, repr=False, compare=False)
     run_precise: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    # where a text's first words are in the page (-1: not found); None: page order unknown
+    locate: Callable[[str], int] | None = field(default=None, repr=False, compare=False)
 
     def full_text(self) -> str:
         """trafilatura's full cascade, run now if it was deferred."""
@@ -144,6 +151,15 @@ class BodyCandidates:
         if self.precise is None:
             self.precise = (self.run_precise() or "") if self.run_precise else ""
         return self.precise
+
+    def in_page_order(self, first: str, second: str) -> tuple[str, str]:
+        """The two texts in the order the page has them (as given when it is unknown)."""
+        if self.locate is None:
+            return first, second
+        at_first, at_second = self.locate(first), self.locate(second)
+        if 0 <= at_second < at_first or (at_first < 0 <= at_second):
+            return second, first
+        return first, second
 
     @property
     def supports(self) -> list[str]:
@@ -252,6 +268,20 @@ def anchor_texts(tree: HtmlElement) -> frozenset[str]:
     return frozenset(found)
 
 
+def page_locator(tree: HtmlElement) -> Callable[[str], int]:
+    """Where a text's first eight words are in the page's text (-1 when they are not);
+    the page's text is read on first use."""
+    page: list[str] = []
+
+    def locate(text: str) -> int:
+        if not page:
+            page.append(" " + " ".join(WORD.findall(element_text(tree).lower())) + " ")
+        needle = " ".join(WORD.findall(text.lower())[:8])
+        return page[0].find(f" {needle} ") if needle else -1
+
+    return locate
+
+
 def body_candidates(tree: HtmlElement, url: str | None, jsonld_body: str = "") -> BodyCandidates:
     """Run every extractor on (a copy of) the one parsed tree."""
     work = unwrap_layout_tables(tree)
@@ -261,7 +291,8 @@ def body_candidates(tree: HtmlElement, url: str | None, jsonld_body: str = "") -
     full = trafilatura.extract(work, **common) or ""
     # try_readability is trafilatura's own safety net; it never raises.
     readability = element_text(try_readability(copy.deepcopy(work)))
-    return BodyCandidates(main, precise, readability, jsonld_body, full, anchor_texts(tree))
+    return BodyCandidates(main, precise, readability, jsonld_body, full, anchor_texts(tree),
+                          locate=page_locator(tree))
 
 
 def deferred_candidates(tree: HtmlElement, url: str | None,
@@ -278,6 +309,7 @@ def deferred_candidates(tree: HtmlElement, url: str | None,
         run_full=lambda: trafilatura.extract(work, **common) or "",
         run_precise=lambda: trafilatura.extract(work, fast=True, favor_precision=True,
                                                 **common) or "",
+        locate=page_locator(tree),
     )
 
 
@@ -395,9 +427,48 @@ def select_body(candidates: BodyCandidates, vote: VoteSettings = DEFAULT_VOTE,
             extra_lines(alternative, chosen), candidates.anchors, select
         ):
             chosen = alternative
+    if "join_parts" in select.rules:
+        chosen = join_parts(chosen, candidates, select)
     if "drop_repeats" in select.rules:
         chosen = drop_repeated_passages(chosen)
     return chosen
+
+
+# An article split over two blocks of the page (its text continues after an advert or a
+# newsletter box, in a container of its own) can make trafilatura take one block and the
+# readability port the other: the two bodies then share almost nothing. Found on four
+# pages of the two dev sets (dev 2f42ef1d and d48aeb9c, wcxb-dev 0061 and 0113: F1 0.11-
+# 0.62 each, 0.81-1.00 with both parts).
+JOIN_MIN_WORDS = 100  # each part at least this long: a caption or a teaser is not a part
+JOIN_MAX_SHARED = 0.3  # share of the shorter part's word 3-grams the other may hold
+# Sentence ends (., !, ?, and CJK full stops, maybe followed by closing quotes) before a
+# space or the end: prose has several per 100 words, a list of names or links none.
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)]*(?=\s|$)")
+
+
+def sentence_rate(text: str) -> float:
+    """Sentence ends per word."""
+    return len(_SENTENCE_END.findall(text)) / max(1, word_count(text))
+
+
+def join_parts(chosen: str, candidates: BodyCandidates,
+               select: SelectSettings = DEFAULT_SELECT) -> str:
+    """The chosen body and the readability port's, in page order, when the two found
+    different parts of one article: both long, sharing little, and the port's part is
+    prose as the chosen body is (at least half its sentence ends per word; a list of
+    links or names has none) and not mostly the page's link texts."""
+    other = candidates.readability
+    if word_count(other) < JOIN_MIN_WORDS or word_count(chosen) < JOIN_MIN_WORDS:
+        return chosen
+    mine = _shingles(WORD.findall(chosen.lower()))
+    theirs = _shingles(WORD.findall(other.lower()))
+    if len(mine & theirs) >= JOIN_MAX_SHARED * min(len(mine), len(theirs)):
+        return chosen
+    if sentence_rate(other) < 0.5 * sentence_rate(chosen):
+        return chosen
+    if is_boilerplate(extra_lines(other, chosen), candidates.anchors, select):
+        return chosen
+    return "\n".join(candidates.in_page_order(chosen, other))
 
 
 # A passage repeated word for word at this length is the page's layout showing the
