@@ -102,7 +102,11 @@ class StoryArticle(models.Model):
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["story", "added_at"], name="membership_story")]
+        indexes = [
+            models.Index(fields=["story", "added_at"], name="membership_story"),
+            # what a clustering consumer has not seen yet: the memberships added lately
+            models.Index(fields=["added_at"], name="membership_added"),
+        ]
 
     def __str__(self) -> str:
         role = f"copy of article {self.copy_of_id}" if self.copy_of_id else "coverage"
