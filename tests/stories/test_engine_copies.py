@@ -126,7 +126,6 @@ def test_a_process_that_only_makes_signatures_does_not_load_scipy_integrate():
     import subprocess
     import sys
 
-    _, text = page("wire-article.txt")
     src = Path(__file__).resolve().parents[2] / "src"
     out = subprocess.run(
         [sys.executable, "-c", PROCESS, str(FIXTURES / "wire-article.txt")],
@@ -136,5 +135,4 @@ def test_a_process_that_only_makes_signatures_does_not_load_scipy_integrate():
     loaded = json.loads(out.stdout)
     assert loaded["after_signature"] == "_IntegrateOnFirstUse"
     assert loaded["after_index"] == "module"  # the real one, loaded when the index needed it
-    assert loaded["copies"] == ["original"]
-    assert len(text.split()) > 100
+    assert loaded["copies"] == ["original"]  # a signature was made, and an index found it

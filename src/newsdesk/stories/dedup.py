@@ -92,6 +92,7 @@ def _real_integrate() -> types.ModuleType:
     return importlib.import_module("scipy.integrate")
 
 
+@cache  # on the path of every signature: decide once
 def _datasketch() -> types.ModuleType:
     """datasketch, imported without loading scipy.integrate until it is used (an LSH
     index's parameters are tuned with it; a MinHash needs none of it)."""
