@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from conftest import ARTIFACTS, run_axe, sideways_scroll
+from playwright.sync_api import expect
 from web_builders import make_article, make_publisher, make_story
 
 from newsdesk.newsletter.digest import send_due_digests
@@ -120,8 +121,10 @@ def test_the_subscriber_journey_from_a_topic_link_to_unsubscribing_twice(
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_selector("text=You are subscribed")
     zone = page.get_by_label("Time zone")
-    assert zone.input_value() == "America/New_York"  # the browser's, chosen by JavaScript
-    assert page.locator(".browser-zone-note").is_visible()
+    # the browser's, chosen by the page's script: expect() waits until it has run (the
+    # confirmation text is in the HTML before the script is)
+    expect(zone).to_have_value("America/New_York")
+    expect(page.locator(".browser-zone-note")).to_be_visible()
     assert page.get_by_label("Science").is_checked()  # from the topic link
     assert page.locator("footer form.subscribe").count() == 0
     check_page(page, "confirmed", 375, failures)
