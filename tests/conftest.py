@@ -65,6 +65,17 @@ def fresh_story_index():
 
 
 @pytest.fixture(autouse=True)
+def fresh_image_cache():
+    """Proxied images are kept in files under var/test, which outlive a test and a pass:
+    an image (or a failure) cached for one test's loopback port must not be served to a
+    later test, or to the next pass, whose server the system gave the same port."""
+    from django.core.cache import caches
+
+    caches["images"].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def fresh_page_copies():
     """Pages a process keeps in memory (web/local_cache.py) must not leak between tests."""
     from newsdesk.web.local_cache import forget_local_copies
